@@ -1,0 +1,26 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { lintRules } from './lint.js';
+import { loadRulesDirectory } from './load.js';
+import type { RuleProblem } from './validate.js';
+
+/** What the CLI loads at run time: every feature in one file, checked when it was written. */
+export interface KnowledgeFile {
+  features: import('./types.js').Feature[];
+  releases: string[];
+}
+
+/** Validates and lints rules/, then writes the knowledge file; returns the problems (none written if any). */
+export function compileRules(rulesDir: string, outFile: string | null): RuleProblem[] {
+  const { rules, problems } = loadRulesDirectory(rulesDir);
+  problems.push(...lintRules(rules));
+  if (problems.length === 0 && outFile) {
+    const knowledge: KnowledgeFile = {
+      features: rules.features,
+      releases: rules.releases.releases.map((release) => release.name),
+    };
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, JSON.stringify(knowledge));
+  }
+  return problems;
+}

@@ -1,0 +1,125 @@
+import type { Arch } from '../arch.js';
+import { releaseNameKey } from '../version/compare.js';
+import type { RuleSources } from './load.js';
+import type { CpuRequirement, Feature } from './types.js';
+import type { RuleProblem } from './validate.js';
+
+/**
+ * Checks across the knowledge base that a schema cannot express. Each check is a small function of
+ * the rule sources that returns its problems; lintRules runs them all.
+ */
+export type LintCheck = (rules: RuleSources) => RuleProblem[];
+
+const fileOf = (feature: Feature) => `features/${feature.id}.json`;
+
+function* versionsOf(feature: Feature): Generator<[string, string]> {
+  for (const [arch, statement] of Object.entries(feature.support)) {
+    if (!statement) continue;
+    yield [`support.${arch}.added`, statement.added];
+    if (statement.removed) yield [`support.${arch}.removed`, statement.removed];
+  }
+  for (const [index, entry] of feature.kconfig.entries()) {
+    yield [`kconfig[${index}].since`, entry.since];
+    if (entry.until) yield [`kconfig[${index}].until`, entry.until];
+  }
+}
+
+export const duplicateIds: LintCheck = ({ features }) => {
+  const seen = new Set<string>();
+  const problems: RuleProblem[] = [];
+  for (const feature of features) {
+    if (seen.has(feature.id)) problems.push({ file: fileOf(feature), message: `duplicate id "${feature.id}"` });
+    seen.add(feature.id);
+  }
+  return problems;
+};
+
+export const realReleases: LintCheck = ({ features, releases }) => {
+  const known = new Set(releases.releases.map((release) => release.name));
+  const problems: RuleProblem[] = [];
+  for (const feature of features) {
+    for (const [where, version] of versionsOf(feature)) {
+      if (!known.has(version)) problems.push({ file: fileOf(feature), message: `${where}: ${version} is not a mainline release` });
+    }
+  }
+  return problems;
+};
+
+export const removedAfterAdded: LintCheck = ({ features }) => {
+  const problems: RuleProblem[] = [];
+  for (const feature of features) {
+    for (const [arch, statement] of Object.entries(feature.support)) {
+      if (statement?.removed && releaseNameKey(statement.removed) <= releaseNameKey(statement.added)) {
+        problems.push({ file: fileOf(feature), message: `support.${arch}: removed ${statement.removed} is not after added ${statement.added}` });
+      }
+    }
+    for (const [index, entry] of feature.kconfig.entries()) {
+      if (entry.until && releaseNameKey(entry.until) <= releaseNameKey(entry.since)) {
+        problems.push({ file: fileOf(feature), message: `kconfig[${index}] ${entry.symbol}: until ${entry.until} is not after since ${entry.since}` });
+      }
+    }
+  }
+  return problems;
+};
+
+export const knownCpuFlags: LintCheck = ({ features, cpuFlags }) => {
+  const familyOf = new Map<Arch, string>();
+  for (const [family, arches] of Object.entries(cpuFlags.families)) for (const arch of arches) familyOf.set(arch, family);
+  const problems: RuleProblem[] = [];
+  for (const feature of features) {
+    for (const [arch, statement] of Object.entries(feature.support)) {
+      const cpu: CpuRequirement | undefined = statement?.cpu;
+      if (!cpu) continue;
+      const family = familyOf.get(arch as Arch);
+      const flags = family ? cpuFlags.flags[family] ?? {} : {};
+      for (const flag of [...(cpu.allOf ?? []), ...(cpu.anyOf ?? [])]) {
+        if (!(flag in flags)) problems.push({ file: fileOf(feature), message: `support.${arch}.cpu: unknown CPU flag "${flag}" for ${family ?? arch}` });
+      }
+    }
+  }
+  return problems;
+};
+
+export const parentsExistAndAreOlder: LintCheck = ({ features }) => {
+  const byId = new Map(features.map((feature) => [feature.id, feature]));
+  const problems: RuleProblem[] = [];
+  for (const feature of features) {
+    if (!feature.parent) continue;
+    const parent = byId.get(feature.parent);
+    if (!parent) {
+      problems.push({ file: fileOf(feature), message: `parent "${feature.parent}" is not a feature` });
+      continue;
+    }
+    for (const [arch, statement] of Object.entries(feature.support)) {
+      if (!statement) continue;
+      const parentStatement = parent.support[arch as Arch];
+      if (!parentStatement) {
+        problems.push({ file: fileOf(feature), message: `support.${arch}: parent "${parent.id}" has no support on ${arch}` });
+      } else if (releaseNameKey(statement.added) < releaseNameKey(parentStatement.added)) {
+        problems.push({
+          file: fileOf(feature),
+          message: `support.${arch}: added ${statement.added} is older than parent "${parent.id}" (${parentStatement.added})`,
+        });
+      }
+    }
+  }
+  return problems;
+};
+
+export const neverMergedHasNoSupport: LintCheck = ({ features }) =>
+  features
+    .filter((feature) => feature.mainline === false && Object.keys(feature.support).length > 0)
+    .map((feature) => ({ file: fileOf(feature), message: 'a feature never merged into mainline cannot have mainline support' }));
+
+export const ALL_CHECKS: LintCheck[] = [
+  duplicateIds,
+  realReleases,
+  removedAfterAdded,
+  knownCpuFlags,
+  parentsExistAndAreOlder,
+  neverMergedHasNoSupport,
+];
+
+export function lintRules(rules: RuleSources, checks: LintCheck[] = ALL_CHECKS): RuleProblem[] {
+  return checks.flatMap((check) => check(rules));
+}

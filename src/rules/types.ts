@@ -1,0 +1,65 @@
+import type { Arch } from '../arch.js';
+
+/** The shapes of rules/features/*.json, as rules/schema.json defines them. */
+
+export type FeatureKind =
+  | 'host-hypervisor'
+  | 'hardware-assist'
+  | 'paravirtualization'
+  | 'guest-support'
+  | 'io'
+  | 'device-assignment'
+  | 'iommu'
+  | 'isolation'
+  | 'confidential-computing';
+
+export type GuestOs = 'linux' | 'windows' | 'bsd' | 'other';
+
+export interface CpuRequirement {
+  allOf?: string[];
+  anyOf?: string[];
+  note?: string;
+}
+
+/** When mainline had the feature on one architecture. */
+export interface SupportStatement {
+  added: string;
+  addedSource: string;
+  removed?: string;
+  removedSource?: string;
+  cpu?: CpuRequirement;
+  note?: string;
+}
+
+export interface KconfigSymbol {
+  symbol: string;
+  since: string;
+  /** The first release without this symbol. */
+  until?: string;
+  source: string;
+  arch?: Arch[];
+  note?: string;
+}
+
+export interface Feature {
+  id: string;
+  name: string;
+  description: string;
+  kind: FeatureKind;
+  parent?: string;
+  mainline?: boolean;
+  support: Partial<Record<Arch, SupportStatement>>;
+  kconfig: KconfigSymbol[];
+  guests?: { os: GuestOs[]; note?: string };
+  notes?: string[];
+  references?: string[];
+}
+
+export interface CpuFlagCatalog {
+  families: Record<string, Arch[]>;
+  flags: Record<string, Record<string, string>>;
+}
+
+export interface ReleaseList {
+  releases: Array<{ name: string; date: string | null }>;
+}
