@@ -1,0 +1,87 @@
+import type { Argv } from 'yargs';
+import { UserError } from '../errors.js';
+import { compileChecker } from '../engine/check.js';
+import { createCheckJsonFormatter, formatCheckText } from '../format/check.js';
+import { parseKernelVersion } from '../version/parse.js';
+import { knowledgeBase, listOption, resolveArch, type CliContext } from './context.js';
+import { BufferedWriter, readLines, useColor } from './io.js';
+
+export interface CheckArgs {
+  versions?: string[];
+  arch?: string;
+  json?: boolean;
+  require?: string[];
+  stdin?: boolean;
+}
+
+export function checkOptions(yargs: Argv) {
+  return yargs
+    .positional('versions', { type: 'string', array: true, describe: 'kernel versions: uname -r output, tags such as v6.9-rc1, /proc/version lines' })
+    .option('arch', { type: 'string', describe: "architecture (x86_64, i386, arm64, ...; aliases such as amd64 work); default: this machine's" })
+    .option('json', { type: 'boolean', describe: 'one JSON object per version, one per line' })
+    .option('require', { type: 'string', array: true, describe: 'feature ids that must be supported (comma-separated or repeated); exit 1 if not' })
+    .option('stdin', { type: 'boolean', describe: 'read versions from standard input, one per line' });
+}
+
+/** `virt-advisor check`: what each kernel version can do. Returns the exit code. */
+export async function runCheck(args: CheckArgs, context: CliContext): Promise<number> {
+  const knowledge = knowledgeBase(context);
+  const arch = resolveArch(args.arch);
+  const required = listOption(args.require);
+  const unknown = required.filter((id) => !knowledge.byId.has(id));
+  if (unknown.length > 0) {
+    throw new UserError(`unknown feature id ${unknown.map((id) => `"${id}"`).join(', ')} (valid ids: ${[...knowledge.byId.keys()].sort().join(', ')})`);
+  }
+  const versions = args.versions ?? [];
+  if (args.stdin && versions.length > 0) throw new UserError('give versions as arguments or with --stdin, not both');
+  if (!args.stdin && versions.length === 0) throw new UserError('no kernel version given (try: virt-advisor check "$(uname -r)", or --stdin)');
+  if (args.stdin && context.stdin.isTTY) throw new UserError('--stdin needs versions piped in, one per line; standard input is a terminal');
+
+  const check = compileChecker(knowledge, arch);
+  const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));
+  const toJson = args.json ? createCheckJsonFormatter() : null;
+  const color = useColor(context.stdout, context.env);
+  const out = new BufferedWriter(context.stdout);
+  let badInput = false;
+  let unmet = false;
+
+  const handle = (text: string, where: string | null): Promise<void> | undefined => {
+    let version;
+    try {
+      version = parseKernelVersion(text);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      badInput = true;
+      context.stderr.write(`virt-advisor: ${where ? `${where}: ` : ''}${error.message}\n`);
+      return undefined;
+    }
+    const verdicts = check(version);
+    const missing = requiredIndexes.filter((index) => !verdicts[index]!.supported).map((index) => verdicts[index]!.id);
+    if (missing.length > 0) {
+      unmet = true;
+      context.stderr.write(`virt-advisor: ${version.input} (${arch}) lacks required: ${missing.join(', ')}\n`);
+    }
+    return out.write(toJson ? toJson(version, arch, verdicts) : formatCheckText(knowledge, version, arch, verdicts, color) + (args.stdin || versions.length > 1 ? '\n' : ''));
+  };
+
+  if (args.stdin) {
+    for await (const [lineNumber, line] of readLines(context.stdin)) {
+      if (line === null) {
+        badInput = true;
+        context.stderr.write(`virt-advisor: line ${lineNumber}: not a kernel version: the line is too long\n`);
+        continue;
+      }
+      const trimmed = line.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) continue;
+      const waiting = handle(line, `line ${lineNumber}`);
+      if (waiting) await waiting;
+    }
+  } else {
+    for (const text of versions) {
+      const waiting = handle(String(text), null);
+      if (waiting) await waiting;
+    }
+  }
+  await out.flush();
+  return badInput ? 2 : unmet ? 1 : 0;
+}

@@ -1,0 +1,115 @@
+import type { Arch } from '../arch.js';
+import type { FeatureVerdict, SupportStatus } from '../engine/check.js';
+import type { KnowledgeBase } from '../rules/knowledge.js';
+import type { KernelVersion } from '../version/parse.js';
+import { styleFor } from './style.js';
+
+/** What a reader must know before trusting a version-only answer for this kernel. */
+export function versionNotes(version: KernelVersion): string[] {
+  const notes: string[] = [];
+  const distribution = version.distribution;
+  if (distribution?.backports === 'not-linux') {
+    notes.push(`${distribution.name}: ${distribution.note ?? 'not a Linux kernel'}`);
+  } else if (distribution?.backports === 'vendor') {
+    const name = distribution.version ? `${distribution.name} ${distribution.version}` : distribution.name;
+    notes.push(
+      `${name} kernel: vendors backport features into old release numbers, so this kernel may have more than mainline ${version.release}; the answers are for mainline ${version.release}`,
+    );
+  } else if (distribution?.backports === 'patched') {
+    notes.push(`${distribution.name} kernel: patched beyond mainline; the answers are for mainline ${version.release}`);
+  } else if (version.local !== null && distribution === null) {
+    notes.push(`local suffix "${version.local}": a build with its own changes; the answers are for mainline ${version.release}`);
+  }
+  if (version.rc === 0) {
+    notes.push(`a snapshot from the ${version.release} merge window (before rc1): what ${version.release} merged may be only partly there`);
+  }
+  return notes;
+}
+
+/** The parsed kernel as JSON reports it. */
+export function kernelJson(version: KernelVersion) {
+  return {
+    release: version.release,
+    major: version.major,
+    minor: version.minor,
+    patch: version.patch,
+    sublevel: version.sublevel,
+    rc: version.rc,
+    local: version.local,
+    distribution: version.distribution,
+  };
+}
+
+/**
+ * Builds JSON Lines for `check --json`. Every feature's entry is one of a handful of strings fixed
+ * per architecture, so they are made once and joined per version: this keeps --stdin at pipe speed.
+ */
+export function createCheckJsonFormatter() {
+  const fragmentCache = new Map<string, string>();
+  const fragment = (verdict: FeatureVerdict): string => {
+    const key = `${verdict.id}\u0000${verdict.status}\u0000${verdict.since}\u0000${verdict.removedIn}\u0000${verdict.uncertain}`;
+    let text = fragmentCache.get(key);
+    if (text === undefined) {
+      text = JSON.stringify({
+        id: verdict.id,
+        supported: verdict.supported,
+        status: verdict.status,
+        since: verdict.since,
+        removedIn: verdict.removedIn,
+        uncertain: verdict.uncertain,
+      });
+      fragmentCache.set(key, text);
+    }
+    return text;
+  };
+  return (version: KernelVersion, arch: Arch, verdicts: FeatureVerdict[]): string => {
+    const head = JSON.stringify({ input: version.input, kernel: kernelJson(version), arch, notes: versionNotes(version) });
+    let features = '';
+    for (let i = 0; i < verdicts.length; i++) features += (i === 0 ? '' : ',') + fragment(verdicts[i]!);
+    return `${head.slice(0, -1)},"features":[${features}]}\n`;
+  };
+}
+
+const SECTION_ORDER: SupportStatus[] = ['supported', 'not-yet', 'removed', 'never', 'out-of-tree'];
+
+/** A report readable at a glance: what the kernel has, what came later, what was removed. */
+export function formatCheckText(
+  knowledge: KnowledgeBase,
+  version: KernelVersion,
+  arch: Arch,
+  verdicts: FeatureVerdict[],
+  color: boolean,
+): string {
+  const style = styleFor(color);
+  const parts = [`mainline ${version.release}`];
+  if (version.rc !== null) parts.push(version.rc === 0 ? 'merge-window snapshot' : `rc${version.rc}`);
+  if (version.sublevel !== null) parts.push(`stable .${version.sublevel}`);
+  if (version.distribution) parts.push(`${version.distribution.name}${version.distribution.version ? ` ${version.distribution.version}` : ''}`);
+  const lines = [style.bold(`${version.input} on ${arch}`) + ` (${parts.join(', ')})`];
+  for (const note of versionNotes(version)) lines.push(style.yellow(`  note: ${note}`));
+
+  const width = Math.max(...verdicts.map((verdict) => verdict.id.length));
+  const titles: Record<SupportStatus, string> = {
+    supported: `Supported in ${version.release}`,
+    'not-yet': `Not yet: merged after ${version.release}`,
+    removed: `Removed by ${version.release}`,
+    never: `Never in mainline on ${arch}`,
+    'out-of-tree': 'Never in mainline (needs a patched kernel)',
+  };
+  for (const status of SECTION_ORDER) {
+    const group = verdicts.filter((verdict) => verdict.status === status);
+    if (group.length === 0) continue;
+    lines.push('', style.bold(`${titles[status]} (${group.length})`));
+    for (const verdict of group) {
+      const name = knowledge.byId.get(verdict.id)?.name ?? verdict.id;
+      let when = '';
+      if (status === 'supported') when = `since ${verdict.since}${verdict.removedIn ? `, removed in ${verdict.removedIn}` : ''}`;
+      else if (status === 'not-yet') when = `merged in ${verdict.since}`;
+      else if (status === 'removed') when = `${verdict.since} to ${verdict.removedIn}, removed in ${verdict.removedIn}`;
+      const mark = status === 'supported' ? style.green('yes') : status === 'not-yet' ? style.yellow(' no') : style.red(' no');
+      const doubt = verdict.uncertain ? style.yellow(' (uncertain: merge-window snapshot)') : '';
+      lines.push(`  ${mark}  ${verdict.id.padEnd(width)}  ${name}${when ? style.dim(`  ${when}`) : ''}${doubt}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
