@@ -40,7 +40,11 @@ interface CompiledFeature {
   removedKey: number;
 }
 
-export type VersionChecker = (version: KernelVersion) => FeatureVerdict[];
+/** The verdicts for a version; the same array for every version of one release, so never change it. */
+export type VersionChecker = (version: KernelVersion) => readonly FeatureVerdict[];
+
+// Enough distinct releases for any fleet; past it the memo starts over, so memory stays bounded.
+const MEMO_LIMIT = 4096;
 
 function compileFeature(feature: Feature, arch: Arch): CompiledFeature {
   const statement = feature.support[arch];
@@ -68,10 +72,16 @@ function statusOf(feature: CompiledFeature, key: number): SupportStatus {
  */
 export function compileChecker(knowledge: KnowledgeBase, arch: Arch): VersionChecker {
   const compiled = knowledge.features.map((feature) => compileFeature(feature, arch));
+  // Verdicts depend only on the release and on whether it is a merge-window snapshot.
+  const memo = new Map<number, readonly FeatureVerdict[]>();
   return (version) => {
     const key = releaseKey(version);
     const mergeWindow = version.rc === 0;
-    return compiled.map((feature) => {
+    const memoKey = mergeWindow ? -key : key;
+    const known = memo.get(memoKey);
+    if (known) return known;
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    const verdicts = compiled.map((feature): FeatureVerdict => {
       const status = statusOf(feature, key);
       return {
         id: feature.id,
@@ -82,5 +92,7 @@ export function compileChecker(knowledge: KnowledgeBase, arch: Arch): VersionChe
         uncertain: mergeWindow && (key === feature.addedKey || key === feature.removedKey),
       };
     });
+    memo.set(memoKey, verdicts);
+    return verdicts;
   };
 }

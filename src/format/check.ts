@@ -41,32 +41,27 @@ export function kernelJson(version: KernelVersion) {
 }
 
 /**
- * Builds JSON Lines for `check --json`. Every feature's entry is one of a handful of strings fixed
- * per architecture, so they are made once and joined per version: this keeps --stdin at pipe speed.
+ * Builds JSON Lines for `check --json`. The checker hands back one verdict array per release, so the
+ * features part is serialised once per release and reused: this keeps --stdin at pipe speed.
  */
 export function createCheckJsonFormatter() {
-  const fragmentCache = new Map<string, string>();
-  const fragment = (verdict: FeatureVerdict): string => {
-    const key = `${verdict.id}\u0000${verdict.status}\u0000${verdict.since}\u0000${verdict.removedIn}\u0000${verdict.uncertain}`;
-    let text = fragmentCache.get(key);
-    if (text === undefined) {
-      text = JSON.stringify({
-        id: verdict.id,
-        supported: verdict.supported,
-        status: verdict.status,
-        since: verdict.since,
-        removedIn: verdict.removedIn,
-        uncertain: verdict.uncertain,
-      });
-      fragmentCache.set(key, text);
+  const featuresJson = new WeakMap<readonly FeatureVerdict[], string>();
+  return (version: KernelVersion, arch: Arch, verdicts: readonly FeatureVerdict[]): string => {
+    let features = featuresJson.get(verdicts);
+    if (features === undefined) {
+      features = JSON.stringify(
+        verdicts.map(({ id, supported, status, since, removedIn, uncertain }) => ({ id, supported, status, since, removedIn, uncertain })),
+      );
+      featuresJson.set(verdicts, features);
     }
-    return text;
-  };
-  return (version: KernelVersion, arch: Arch, verdicts: FeatureVerdict[]): string => {
-    const head = JSON.stringify({ input: version.input, kernel: kernelJson(version), arch, notes: versionNotes(version) });
-    let features = '';
-    for (let i = 0; i < verdicts.length; i++) features += (i === 0 ? '' : ',') + fragment(verdicts[i]!);
-    return `${head.slice(0, -1)},"features":[${features}]}\n`;
+    // Written out by hand: this runs once per line of a fleet inventory. Same fields as kernelJson.
+    const v = version;
+    return (
+      `{"input":${JSON.stringify(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
+      `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : JSON.stringify(v.local)},` +
+      `"distribution":${v.distribution === null ? 'null' : JSON.stringify(v.distribution)}},"arch":"${arch}",` +
+      `"notes":${JSON.stringify(versionNotes(v))},"features":${features}}\n`
+    );
   };
 }
 
@@ -77,7 +72,7 @@ export function formatCheckText(
   knowledge: KnowledgeBase,
   version: KernelVersion,
   arch: Arch,
-  verdicts: FeatureVerdict[],
+  verdicts: readonly FeatureVerdict[],
   color: boolean,
 ): string {
   const style = styleFor(color);

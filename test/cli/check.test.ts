@@ -173,3 +173,22 @@ describe('virt-advisor list and explain', () => {
     expect(result.stdout).toMatch(/2\s+bad input/);
   });
 });
+
+describe('check --json lines', () => {
+  it('carries the same kernel fields as the parser, escaped as JSON', () => {
+    const input = '6.1.0-rc2+"quoted"\\';
+    const [line] = jsonLines(runCli(['check', input, '--json', '--arch', 'arm64']).stdout);
+    expect(line.input).toBe(input);
+    expect(line.kernel).toEqual({
+      release: '6.1',
+      major: 6,
+      minor: 1,
+      patch: null,
+      sublevel: 0,
+      rc: 2,
+      local: '+"quoted"\\',
+      distribution: null,
+    });
+    expect(line.arch).toBe('arm64');
+  });
+});
