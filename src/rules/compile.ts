@@ -7,6 +7,7 @@ import type { RuleProblem } from './validate.js';
 /** What the CLI loads at run time: every feature in one file, checked when it was written. */
 export interface KnowledgeFile {
   features: import('./types.js').Feature[];
+  approaches: import('./approaches.js').Approach[];
   releases: string[];
 }
 
@@ -17,6 +18,7 @@ export function compileRules(rulesDir: string, outFile: string | null): RuleProb
   if (problems.length === 0 && outFile) {
     const knowledge: KnowledgeFile = {
       features: rules.features,
+      approaches: rules.approaches,
       releases: rules.releases.releases.map((release) => release.name),
     };
     mkdirSync(dirname(outFile), { recursive: true });

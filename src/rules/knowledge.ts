@@ -3,18 +3,20 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { KnowledgeFile } from './compile.js';
+import type { Approach } from './approaches.js';
 import type { Feature } from './types.js';
 
 /** The knowledge base as the commands use it. */
 export interface KnowledgeBase {
   features: Feature[];
   byId: Map<string, Feature>;
+  approaches: Approach[];
   /** Mainline release names, oldest first. */
   releases: string[];
 }
 
-export function knowledgeBaseOf(features: Feature[], releases: string[]): KnowledgeBase {
-  return { features, byId: new Map(features.map((feature) => [feature.id, feature])), releases };
+export function knowledgeBaseOf(features: Feature[], releases: string[], approaches: Approach[] = []): KnowledgeBase {
+  return { features, byId: new Map(features.map((feature) => [feature.id, feature])), approaches, releases };
 }
 
 type Validator = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
@@ -42,5 +44,5 @@ export function loadKnowledgeBase(packageRoot: string): KnowledgeBase {
       throw new UserError(`knowledge base: feature "${feature.id}" ${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`);
     }
   }
-  return knowledgeBaseOf(file.features, file.releases);
+  return knowledgeBaseOf(file.features, file.releases, file.approaches);
 }

@@ -111,7 +111,20 @@ export const neverMergedHasNoSupport: LintCheck = ({ features }) =>
     .filter((feature) => feature.mainline === false && Object.keys(feature.support).length > 0)
     .map((feature) => ({ file: fileOf(feature), message: 'a feature never merged into mainline cannot have mainline support' }));
 
+export const approachesNameRealFeatures: LintCheck = ({ features, approaches }) => {
+  const ids = new Set(features.map((feature) => feature.id));
+  const problems: RuleProblem[] = [];
+  for (const approach of approaches) {
+    const named = [...approach.host.features, ...(approach.host.oneOf ?? []).flat(), ...(approach.guestFeatures.linux ?? [])];
+    for (const id of named) {
+      if (!ids.has(id)) problems.push({ file: `approaches/${approach.id}.json`, message: `names "${id}", which is not a feature` });
+    }
+  }
+  return problems;
+};
+
 export const ALL_CHECKS: LintCheck[] = [
+  approachesNameRealFeatures,
   duplicateIds,
   realReleases,
   removedAfterAdded,

@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Approach } from './approaches.js';
 import type { CpuFlagCatalog, Feature, ReleaseList } from './types.js';
-import { validateFeature, type RuleProblem } from './validate.js';
+import { validateApproach, validateFeature, type RuleProblem } from './validate.js';
 
 /** Everything in rules/: the features and the vocabularies they are checked against. */
 export interface RuleSources {
   features: Feature[];
+  approaches: Approach[];
   cpuFlags: CpuFlagCatalog;
   releases: ReleaseList;
 }
@@ -20,31 +22,43 @@ function readJson(path: string): unknown {
  */
 export function loadRulesDirectory(dir: string): { rules: RuleSources; problems: RuleProblem[] } {
   const problems: RuleProblem[] = [];
-  const features: Feature[] = [];
-  const featureDir = join(dir, 'features');
-  for (const name of readdirSync(featureDir).sort()) {
-    if (!name.endsWith('.json')) continue;
-    const file = `features/${name}`;
-    let data: unknown;
-    try {
-      data = readJson(join(featureDir, name));
-    } catch (error) {
-      problems.push({ file, message: `not valid JSON: ${(error as Error).message}` });
-      continue;
-    }
-    const schemaProblems = validateFeature(file, data);
-    problems.push(...schemaProblems);
-    if (schemaProblems.length > 0) continue;
-    const feature = data as Feature;
-    if (`${feature.id}.json` !== name) problems.push({ file, message: `id "${feature.id}" does not match the file name` });
-    features.push(feature);
-  }
+  const features = readEntries<Feature>(dir, 'features', validateFeature, problems);
+  const approaches = readEntries<Approach>(dir, 'approaches', validateApproach, problems);
   return {
     rules: {
       features,
+      approaches,
       cpuFlags: readJson(join(dir, 'cpu-flags.json')) as CpuFlagCatalog,
       releases: readJson(join(dir, 'releases.json')) as ReleaseList,
     },
     problems,
   };
+}
+
+/** Reads every <dir>/<folder>/*.json, keeping those that pass their schema and are named by their id. */
+function readEntries<T extends { id: string }>(
+  dir: string,
+  folder: string,
+  validate: (file: string, data: unknown) => RuleProblem[],
+  problems: RuleProblem[],
+): T[] {
+  const entries: T[] = [];
+  for (const name of readdirSync(join(dir, folder)).sort()) {
+    if (!name.endsWith('.json')) continue;
+    const file = `${folder}/${name}`;
+    let data: unknown;
+    try {
+      data = readJson(join(dir, folder, name));
+    } catch (error) {
+      problems.push({ file, message: `not valid JSON: ${(error as Error).message}` });
+      continue;
+    }
+    const schemaProblems = validate(file, data);
+    problems.push(...schemaProblems);
+    if (schemaProblems.length > 0) continue;
+    const entry = data as T;
+    if (`${entry.id}.json` !== name) problems.push({ file, message: `id "${entry.id}" does not match the file name` });
+    entries.push(entry);
+  }
+  return entries;
 }

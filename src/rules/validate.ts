@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import approachSchema from '../../rules/approach.schema.json' with { type: 'json' };
 import schema from '../../rules/schema.json' with { type: 'json' };
 
 /** A problem found in the knowledge base, tied to the file it is in. */
@@ -7,16 +8,30 @@ export interface RuleProblem {
   message: string;
 }
 
-let compiled: ValidateFunction | undefined;
+let ajv: Ajv | undefined;
+const compiled = new Map<object, ValidateFunction>();
 
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
-  return compiled;
+function validator(forSchema: object): ValidateFunction {
+  ajv ??= new Ajv({ allErrors: true, strict: true });
+  let validate = compiled.get(forSchema);
+  if (!validate) {
+    validate = ajv.compile(forSchema);
+    compiled.set(forSchema, validate);
+  }
+  return validate;
 }
 
 /** Checks one feature file against rules/schema.json. */
 export function validateFeature(file: string, data: unknown): RuleProblem[] {
-  const validate = validator();
+  return problemsOf(file, validator(schema), data);
+}
+
+/** Checks one approach file against rules/approach.schema.json. */
+export function validateApproach(file: string, data: unknown): RuleProblem[] {
+  return problemsOf(file, validator(approachSchema), data);
+}
+
+function problemsOf(file: string, validate: ValidateFunction, data: unknown): RuleProblem[] {
   if (validate(data)) return [];
   return (validate.errors ?? []).map((error: ErrorObject) => ({
     file,

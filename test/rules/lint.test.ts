@@ -25,6 +25,7 @@ const feature = (id: string, extra: Partial<Feature> = {}): Feature => ({
 });
 const rules = (...features: Feature[]): RuleSources => ({
   features,
+  approaches: [],
   cpuFlags: { families: { x86: ['x86_64', 'i386'], s390: ['s390x'] }, flags: { x86: { vmx: '', svm: '' }, s390: { sie: '' } } },
   releases: { releases: ['2.6.19', '2.6.20', '2.6.21', '3.0', '4.14'].map((name) => ({ name, date: null })) },
 });

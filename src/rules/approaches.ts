@@ -1,0 +1,22 @@
+import type { GuestOs } from './types.js';
+
+/** What someone may want from virtualization; approaches score 0..3 on each. */
+export const GOALS = ['performance', 'isolation', 'simplicity', 'density', 'unmodified-guests', 'passthrough'] as const;
+export type Goal = (typeof GOALS)[number];
+
+/** rules/approaches/*.json, as rules/approach.schema.json defines it. */
+export interface Approach {
+  id: string;
+  name: string;
+  description: string;
+  /** Breaks ties: the usual first choice has the lowest number. */
+  preference: number;
+  host: { features: string[]; oneOf?: string[][] };
+  guests: GuestOs[];
+  guestFeatures: { linux?: string[] };
+  guestFeaturesRequired: boolean;
+  needsHardwareVirtualization: boolean;
+  sharesHostKernel?: boolean;
+  scores: Record<Goal, number>;
+  notes?: string[];
+}
