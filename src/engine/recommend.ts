@@ -149,6 +149,11 @@ function cpuReasons(
     .filter((feature) => !(chosen.alternativesCpu && alternativeIds.has(feature.id)))
     .flatMap((feature) => (feature.support[arch]?.cpu ? [feature.support[arch]!.cpu!] : []));
   if (chosen.alternativesCpu) requirements.push(chosen.alternativesCpu);
+  // The core feature may already ask for what the alternatives ask for (kvm: vmx or svm): say it once.
+  const seen = new Set<string>();
+  const distinct = requirements.filter((cpu) => !seen.has(describeCpu(cpu)) && seen.add(describeCpu(cpu)));
+  requirements.length = 0;
+  requirements.push(...distinct);
   const hardware = HARDWARE_VIRTUALIZATION[arch];
   if (approach.needsHardwareVirtualization && hardware && !requirements.some((cpu) => cpu.anyOf || cpu.allOf)) {
     requirements.push({ anyOf: hardware });
@@ -204,7 +209,9 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
     reasons.push({ kind: 'against', text });
   };
   const arch = machine.arch;
-  const score = wishes.goals.reduce((sum, goal) => sum + approach.scores[goal], 0);
+  // Inside a VM, an approach that must boot its own hypervisor is rarely possible: rank it lower.
+  const bootsInVm = approach.needsOwnHypervisor === true && machine.virtual === true;
+  const score = wishes.goals.reduce((sum, goal) => sum + approach.scores[goal], 0) - (bootsInVm ? 100 : 0);
   const base = { id: approach.id, name: approach.name, rank: 0, score };
 
   const cannotRun = wishes.guests.filter((guest) => !approach.guests.includes(guest));
@@ -263,6 +270,7 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
     if (approach.scores[goal] >= 3) reasons.push({ kind: 'for', text: `strong on ${GOAL_WORDS[goal]}` });
     else if (approach.scores[goal] === 0) reasons.push({ kind: 'against', text: `weak on ${GOAL_WORDS[goal]}` });
   }
+  if (bootsInVm) reasons.push({ kind: 'caveat', text: 'this machine is a virtual machine: its own hypervisor must boot inside it, which few outer hypervisors allow' });
   for (const note of approach.notes ?? []) reasons.push({ kind: 'caveat', text: note });
 
   return {

@@ -17,6 +17,8 @@ export interface Approach {
   guestFeaturesRequired: boolean;
   needsHardwareVirtualization: boolean;
   sharesHostKernel?: boolean;
+  /** It boots a hypervisor of its own beneath Linux (Xen). */
+  needsOwnHypervisor?: boolean;
   scores: Record<Goal, number>;
   notes?: string[];
 }

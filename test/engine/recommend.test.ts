@@ -16,7 +16,7 @@ const f = (id: string, support: Feature['support'], kconfig: Feature['kconfig'] 
   kconfig,
 });
 const features = [
-  f('kvm', { x86_64: { added: '2.6.20', addedSource: src }, arm64: { added: '3.11', addedSource: src } }, [{ symbol: 'KVM', since: '2.6.20', source: src }]),
+  f('kvm', { x86_64: { added: '2.6.20', addedSource: src, cpu: { anyOf: ['vmx', 'svm'] } }, arm64: { added: '3.11', addedSource: src } }, [{ symbol: 'KVM', since: '2.6.20', source: src }]),
   f('hv-intel', { x86_64: { added: '2.6.20', addedSource: src, cpu: { allOf: ['vmx'] } } }, [{ symbol: 'HV_INTEL', since: '2.6.20', source: src }]),
   f('hv-amd', { x86_64: { added: '2.6.22', addedSource: src, cpu: { allOf: ['svm'] } } }, [{ symbol: 'HV_AMD', since: '2.6.22', source: src }]),
   f('old', { x86_64: { added: '2.6.23', addedSource: src, removed: '4.14', removedSource: src } }),
@@ -102,6 +102,22 @@ describe('recommend', () => {
     const vm = byId(machine({ cpuFlags: ['hypervisor'], virtual: true, kvmUsable: true, kvmModules: ['kvm', 'kvm_pvm'] }), wishes()).vm!;
     expect(vm.eligible).toBe(false);
     expect(reasonText(vm)).toMatch(/\/dev\/kvm is present and usable through kvm_pvm, a KVM backend that is not in mainline/);
+  });
+
+  it('ranks an approach that boots its own hypervisor last inside a VM, and says why', () => {
+    const knowledgeWithOwn = knowledgeBaseOf(features, [], [...approaches, approach('own', 0, { needsOwnHypervisor: true, scores: scores(3, 3, 3, 3, 3, 3) })]);
+    const onMetal = recommend(knowledgeWithOwn, machine(), wishes());
+    expect(onMetal[0]!.id).toBe('own');
+    const inVm = recommend(knowledgeWithOwn, machine({ virtual: true }), wishes());
+    const own = inVm.find((candidate) => candidate.id === 'own')!;
+    expect(own.rank).toBe(inVm.filter((candidate) => candidate.eligible).length);
+    expect(reasonText(own)).toMatch(/its own hypervisor must boot inside it/);
+  });
+
+  it('names the CPU requirement once when the core feature and its alternatives ask the same', () => {
+    const vm = byId(machine({ cpuFlags: ['lm'], virtual: false }), wishes()).vm!;
+    expect(reasonText(vm)).toMatch(/does not show vmx or svm: absent/);
+    expect(reasonText(vm)).not.toMatch(/vmx or svm; vmx or svm/);
   });
 
   it('on bare metal without vmx/svm, points at the firmware settings', () => {
