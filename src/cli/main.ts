@@ -4,11 +4,14 @@ import { checkOptions, runCheck, type CheckArgs } from './check.js';
 import { configOptions, runConfig, type ConfigArgs } from './config.js';
 import type { CliContext } from './context.js';
 import { runExplain, runList } from './features.js';
+import { runHost } from './host.js';
+import { recommendOptions, runRecommend, type RecommendArgs } from './recommend.js';
 
 const EPILOG = `Exit codes:
-  0  done; every requirement met
-  1  a requirement is not met (check --require)
+  0  done; every requirement met; recommend: an approach is eligible
+  1  a requirement is not met (check --require, a config target); recommend: none is eligible
   2  bad input or usage (the message says which); with several versions, at least one was bad
+  130  the questionnaire was interrupted (Ctrl-C)
 
 Docs and sources: every version in the knowledge base cites its source (virt-advisor explain <id>).`;
 
@@ -21,7 +24,26 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   const stdoutWidth = (context.stdout as { columns?: number }).columns;
   const parser = yargs(argv)
     .scriptName('virt-advisor')
-    .usage('$0 <command> [options]\n\nWhich Linux virtualization a kernel supports, from its version or its config.')
+    .usage('$0 [command] [options]\n\nWhich Linux virtualization approach fits a machine, which kernel it needs, and what a kernel version or config supports.')
+    .command(
+      ['recommend', '$0'],
+      'recommend an approach and a minimum kernel for this machine (asks on a terminal; the default command)',
+      (y) =>
+        recommendOptions(y)
+          .example('$0 recommend --detect', 'read this machine and answer')
+          .example('$0 recommend --arch x86_64 --cpu-flags "vmx lm" --guest windows --goal performance --json', ''),
+      async (args) => {
+        exitCode = await runRecommend(args as RecommendArgs, context);
+      },
+    )
+    .command(
+      'host',
+      'what can be read of this machine, and where each fact came from',
+      (y) => y.option('root', { type: 'string', default: '/', describe: 'read the machine whose filesystem is mounted here' }).option('json', { type: 'boolean' }),
+      (args) => {
+        exitCode = runHost(args, context);
+      },
+    )
     .command(
       'check [versions..]',
       'what a kernel version can do, feature by feature',
@@ -54,7 +76,6 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
         exitCode = await runConfig(args as ConfigArgs, context);
       },
     )
-    .demandCommand(1, 'give a command: check, config, list or explain')
     .strict()
     .epilog(EPILOG)
     .wrap(Math.min(100, stdoutWidth ?? 100))

@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { normalizeArch, ARCHES, type Arch } from '../arch.js';
+import { recommend, type MachineProfile, type Wishes } from '../engine/recommend.js';
+import { UserError } from '../errors.js';
+import { formatRecommendationText, recommendationJson } from '../format/recommend.js';
+import { parseCpuinfo } from '../host/cpuinfo.js';
+import { detectHost, isKnown, type HostFacts } from '../host/detect.js';
+import { GOALS, type Goal } from '../rules/approaches.js';
+import type { GuestOs } from '../rules/types.js';
+import { parseKernelVersion } from '../version/parse.js';
+import { knowledgeBase, listOption, type CliContext } from './context.js';
+import { useColor } from './io.js';
+
+export const GUESTS: GuestOs[] = ['linux', 'windows', 'bsd', 'other'];
+const GOAL_ALIASES: Record<string, Goal> = { windows: 'unmodified-guests', unmodified: 'unmodified-guests', speed: 'performance', security: 'isolation' };
+
+export interface RecommendArgs {
+  arch?: string;
+  cpuFlags?: string;
+  cpuinfo?: string;
+  guest?: string[];
+  goal?: string[];
+  kernel?: string;
+  keepKernel?: boolean;
+  detect?: boolean;
+  root?: string;
+  nonInteractive?: boolean;
+  json?: boolean;
+}
+
+export function recommendOptions(yargs: Argv) {
+  return yargs
+    .option('detect', {
+      type: 'boolean',
+      describe: 'read this machine (or --root): CPU, architecture, kernel, /dev/kvm, Xen, containers; flags given override what it finds (the default when no flag describes the machine)',
+    })
+    .option('root', { type: 'string', describe: 'with --detect: read the machine whose filesystem is mounted here', default: '/' })
+    .option('arch', { type: 'string', describe: 'architecture of the machine (overrides detection)' })
+    .option('cpu-flags', { type: 'string', describe: 'CPU flags, e.g. "vmx lm pae", or a whole "flags : ..." line from /proc/cpuinfo' })
+    .option('cpuinfo', { type: 'string', describe: 'a /proc/cpuinfo file to read the CPU from' })
+    .option('guest', { type: 'string', array: true, describe: `guest systems to run (repeatable): ${GUESTS.join(', ')}` })
+    .option('goal', { type: 'string', array: true, describe: `what matters (repeatable, in order): ${GOALS.join(', ')} (windows = unmodified-guests)` })
+    .option('kernel', { type: 'string', describe: 'the host kernel version (overrides detection)' })
+    .option('keep-kernel', { type: 'boolean', describe: 'the kernel cannot be changed: approaches it lacks are not eligible' })
+    .option('non-interactive', { type: 'boolean', describe: 'never ask (implied when standard input or output is not a terminal)' })
+    .option('json', { type: 'boolean', describe: 'print { host, goals, candidates }' });
+}
+
+/** Reads "vmx lm pae" or a whole "flags : ..." line (several lines are merged). */
+export function parseCpuFlagsOption(text: string): string[] {
+  const flags = text
+    .split('\n')
+    .map((line) => line.replace(/^\s*(?:vmx flags|flags|features|Features|isa)\s*:/, ''))
+    .join(' ')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const bad = flags.find((flag) => !/^[A-Za-z0-9_.+-]+$/.test(flag));
+  if (bad !== undefined) throw new UserError(`--cpu-flags: "${bad.slice(0, 40)}" is not a CPU flag (expected words such as "vmx lm pae")`);
+  return flags;
+}
+
+function parseGuests(values: string[]): GuestOs[] {
+  const guests = values.map((value) => value.toLowerCase());
+  const bad = guests.find((guest) => !GUESTS.includes(guest as GuestOs));
+  if (bad !== undefined) throw new UserError(`unknown guest "${bad}" (expected one of: ${GUESTS.join(', ')})`);
+  return [...new Set(guests)] as GuestOs[];
+}
+
+function parseGoals(values: string[]): Goal[] {
+  const goals = values.map((value) => {
+    const name = value.toLowerCase();
+    const goal = GOAL_ALIASES[name] ?? name;
+    if (!GOALS.includes(goal as Goal)) throw new UserError(`unknown goal "${value}" (expected one of: ${GOALS.join(', ')}; windows = unmodified-guests)`);
+    return goal as Goal;
+  });
+  return [...new Set(goals)];
+}
+
+function parseArchOption(value: string): Arch {
+  const arch = normalizeArch(value);
+  if (!arch) throw new UserError(`unknown architecture "${value}" (expected one of: ${ARCHES.join(', ')}, or an alias such as amd64, aarch64)`);
+  return arch;
+}
+
+/** Where each part of the machine profile came from, so the report can say it. */
+export interface ProfileSources {
+  arch: string;
+  cpu: string;
+  kernel: string;
+  virtual: string;
+}
+
+/** The machine as the engine sees it: detected facts, overridden by what the flags say. */
+export function buildProfile(args: RecommendArgs, facts: HostFacts | null): { profile: MachineProfile; sources: ProfileSources } {
+  const sources: ProfileSources = { arch: 'not given', cpu: 'not given', kernel: 'not given', virtual: 'not known' };
+  const profile: MachineProfile = { arch: null, cpuFlags: null, virtual: null, kernel: null, kvmUsable: null, kvmModules: null, inContainer: null };
+  if (facts) {
+    if (isKnown(facts.arch)) [profile.arch, sources.arch] = [facts.arch.value, facts.arch.source];
+    if (isKnown(facts.cpu)) {
+      profile.cpuFlags = [...facts.cpu.value.flags, ...facts.cpu.value.vmxFlags];
+      sources.cpu = facts.cpu.source;
+    } else sources.cpu = `unknown: ${facts.cpu.unknown}`;
+    if (isKnown(facts.kernelRelease)) {
+      profile.kernel = parseKernelVersion(facts.kernelRelease.value);
+      sources.kernel = facts.kernelRelease.source;
+    }
+    if (isKnown(facts.hypervisor)) {
+      profile.virtual = facts.hypervisor.value.virtual;
+      sources.virtual = facts.hypervisor.value.evidence.join('; ') || facts.hypervisor.source;
+    }
+    if (isKnown(facts.kvmDevice)) {
+      profile.kvmUsable = facts.kvmDevice.value.present && facts.kvmDevice.value.usable === true;
+      profile.kvmModules = facts.kvmDevice.value.modules;
+    }
+    if (isKnown(facts.container)) profile.inContainer = facts.container.value.inContainer;
+  }
+  if (args.cpuinfo !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(args.cpuinfo, 'utf8');
+    } catch (error) {
+      throw new UserError(`--cpuinfo: cannot read ${args.cpuinfo} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const cpu = parseCpuinfo(text);
+    if (cpu.flags.length === 0 && cpu.modelName === null && cpu.vendor === null) throw new UserError(`--cpuinfo: ${args.cpuinfo} does not look like /proc/cpuinfo`);
+    profile.cpuFlags = [...cpu.flags, ...cpu.vmxFlags];
+    profile.virtual = cpu.virtual.value;
+    sources.cpu = args.cpuinfo;
+    sources.virtual = `${args.cpuinfo}: ${cpu.virtual.reason}`;
+    const hinted = cpu.archHint && cpu.archHint !== 'x86' ? cpu.archHint : null;
+    if (hinted && args.arch === undefined && !facts) [profile.arch, sources.arch] = [hinted, args.cpuinfo];
+    if (cpu.archHint === 'x86' && args.arch === undefined && !facts) {
+      [profile.arch, sources.arch] = [cpu.flags.includes('lm') ? 'x86_64' : 'i386', `${args.cpuinfo} (lm flag: 64-bit capable CPU)`];
+    }
+  }
+  if (args.cpuFlags !== undefined) {
+    profile.cpuFlags = parseCpuFlagsOption(args.cpuFlags);
+    sources.cpu = '--cpu-flags';
+    if (profile.cpuFlags.includes('hypervisor')) [profile.virtual, sources.virtual] = [true, '--cpu-flags has "hypervisor"'];
+  }
+  if (args.arch !== undefined) [profile.arch, sources.arch] = [parseArchOption(args.arch), '--arch'];
+  if (args.kernel !== undefined) [profile.kernel, sources.kernel] = [parseKernelVersion(args.kernel), '--kernel'];
+  return { profile, sources };
+}
+
+export function wishesFrom(args: RecommendArgs): Wishes {
+  return { guests: parseGuests(listOption(args.guest)), goals: parseGoals(listOption(args.goal)), kernelChangeable: args.keepKernel !== true };
+}
+
+/** `virt-advisor recommend`: read the machine, ask what is wanted, rank the approaches. */
+export async function runRecommend(args: RecommendArgs, context: CliContext): Promise<number> {
+  const knowledge = knowledgeBase(context);
+  const interactive = !args.nonInteractive && context.stdin.isTTY === true && context.stdout.isTTY === true && !args.json;
+  // The questionnaire offers what detection found as defaults; the answers then override it.
+  // With nothing said about the machine, the machine meant is this one.
+  const describesMachine = [args.arch, args.cpuFlags, args.cpuinfo, args.kernel].some((value) => value !== undefined);
+  const facts: HostFacts | null = args.detect || interactive || !describesMachine ? detectHost(args.root ?? '/') : null;
+  let effective = args;
+  if (interactive) {
+    const { askQuestions } = await import('./questionnaire.js');
+    effective = await askQuestions(args, facts);
+  }
+  const { profile, sources } = buildProfile(effective, facts);
+  const wishes = wishesFrom(effective);
+  const candidates = recommend(knowledge, profile, wishes);
+  context.stdout.write(
+    args.json
+      ? `${JSON.stringify(recommendationJson(profile, sources, wishes, candidates, facts), null, 2)}\n`
+      : formatRecommendationText(profile, sources, wishes, candidates, useColor(context.stdout, context.env)),
+  );
+  return candidates.some((candidate) => candidate.eligible) ? 0 : 1;
+}
