@@ -52,7 +52,8 @@ export interface Candidate {
   score: number;
 }
 
-const HARDWARE_VIRTUALIZATION: Partial<Record<Arch, string[]>> = {
+/** The /proc/cpuinfo flags that show hardware virtualization, where an architecture shows it at all. */
+export const HARDWARE_VIRTUALIZATION: Partial<Record<Arch, string[]>> = {
   x86_64: ['vmx', 'svm'],
   i386: ['vmx', 'svm'],
   s390x: ['sie'],
@@ -173,7 +174,8 @@ function cpuReasons(
   const flags = new Set(machine.cpuFlags);
   const unmet = requirements.filter((cpu) => !meets(cpu, flags));
   if (unmet.length === 0) {
-    reasons.push({ kind: 'for', text: `the CPU has ${requirements.map(describeCpu).join('; ')}` });
+    const named = requirements.flatMap((cpu) => [...(cpu.allOf ?? []), ...(cpu.anyOf ?? [])]);
+    reasons.push({ kind: 'for', text: `the CPU has ${[...new Set(named.filter((flag) => flags.has(flag)))].join(', ')}` });
     return true;
   }
   const wanted = unmet.map(describeCpu).join('; ');

@@ -90,6 +90,7 @@ describe('recommend', () => {
     expect(amd).toMatchObject({ eligible: true, minKernel: '2.6.22', maxKernel: null, kernelSatisfied: true, kconfig: ['CONFIG_KVM', 'CONFIG_HV_AMD'] });
     const intel = byId(machine(), wishes()).vm!;
     expect(intel).toMatchObject({ minKernel: '2.6.20', kconfig: ['CONFIG_KVM', 'CONFIG_HV_INTEL'] });
+    expect(reasonText(intel)).toMatch(/the CPU has vmx \|/);
   });
 
   it('inside a VM without vmx/svm, says so and names nested virtualization', () => {

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN } from './run.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const PTY_RUN = fileURLToPath(new URL('../fixtures/questionnaire/pty_run.py', import.meta.url));
+const KVM_HOST = 'test/fixtures/roots/kvm-host-nested';
+const ENTER = '\r';
+const BACKSPACE = '\x7f';
+const CTRL_C = '\x03';
+/** However a run goes wrong, its terminal is closed after this long, so no test can hang. */
+const KILL_AFTER_MS = 20_000;
+
+/**
+ * The real binary on a pseudo-terminal (through Python's pty module: the machine has no node-pty),
+ * driven like a person: wait until the question is on screen, then type.
+ */
+class TerminalSession {
+  private raw = '';
+  private matchedUpTo = 0;
+  private readonly child: ChildProcess;
+  private readonly killer: NodeJS.Timeout;
+  readonly exitCode: Promise<number | null>;
+
+  constructor(args: string[]) {
+    this.child = spawn('python3', [PTY_RUN, '100', '40', process.execPath, BIN, ...args], {
+      cwd: REPO,
+      env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '', FORCE_COLOR: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.raw += chunk));
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.raw += chunk));
+    this.killer = setTimeout(() => this.kill(), KILL_AFTER_MS);
+    this.exitCode = new Promise((resolve) => {
+      this.child.on('close', (code) => {
+        clearTimeout(this.killer);
+        resolve(code);
+      });
+    });
+  }
+
+  /**
+   * What the terminal showed, without escape codes and with line breaks as spaces: prompts are
+   * redrawn with cursor moves and wrap at the terminal's width, wherever a long path falls.
+   */
+  screen(): string {
+    return stripVTControlCharacters(this.raw).replace(/\s+/g, ' ');
+  }
+
+  /** The lines as the terminal shows them once everything is drawn (redrawn ones repeat). */
+  lines(): string[] {
+    return stripVTControlCharacters(this.raw).split(/\r?\n/);
+  }
+
+  /** Waits until `text` is shown after what earlier waits matched; fails with the screen if it never is. */
+  async waitFor(text: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = this.screen().indexOf(text, this.matchedUpTo);
+      if (at !== -1) {
+        this.matchedUpTo = at + text.length;
+        return;
+      }
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(`not shown: ${JSON.stringify(text)}\n--- screen ---\n${stripVTControlCharacters(this.raw)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  type(keys: string): void {
+    this.child.stdin!.write(keys);
+  }
+
+  /** The terminal closes with it, and the binary gets the hang-up a closed terminal sends. */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+const sessions: TerminalSession[] = [];
+function open(args: string[]): TerminalSession {
+  const session = new TerminalSession(args);
+  sessions.push(session);
+  return session;
+}
+afterEach(() => {
+  for (const session of sessions.splice(0)) session.kill();
+});
+
+describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a terminal', () => {
+  it('asks with detected defaults, re-asks a bad kernel with the reason, then reports', { timeout: 30_000 }, async () => {
+    const term = open(['recommend', '--root', KVM_HOST]);
+    await term.waitFor('Architecture of the machine the VMs will run on (detected: x86_64 from');
+    await term.waitFor('❯ x86_64 (detected)');
+    term.type(ENTER);
+    await term.waitFor('hardware virtualization: vmx found. Is this the CPU the VMs will run on? (Y/n)');
+    term.type(ENTER);
+    await term.waitFor('Which systems will the guests run?');
+    term.type(ENTER);
+    await term.waitFor('What matters most?');
+    term.type(ENTER);
+    await term.waitFor("Can this machine's kernel be changed");
+    term.type(ENTER);
+    await term.waitFor('(6.1.0-18-amd64)');
+    term.type('abc' + ENTER);
+    await term.waitFor('> not a kernel version: "abc" (expected numbers like 6.9, 2.6.23 or 5.15.0-91-generic)');
+    term.type(BACKSPACE.repeat(3) + '6.1' + ENTER);
+    await term.waitFor('Machine: arch x86_64');
+    await term.waitFor('kernel 6.1 ');
+    await term.waitFor('Wanted: guests linux; goals none given; kernel can be changed');
+    await term.waitFor('Recommended:');
+    expect(await term.exitCode).toBe(0);
+  });
+
+  it('ends on Ctrl-C with exit code 130 and one line, no stack trace (plain virt-advisor)', { timeout: 30_000 }, async () => {
+    const term = open(['--root', KVM_HOST]);
+    await term.waitFor('Architecture of the machine the VMs will run on');
+    term.type(CTRL_C);
+    expect(await term.exitCode).toBe(130);
+    const lines = term.lines();
+    expect(lines.filter((line) => line.includes('virt-advisor:'))).toEqual(['virt-advisor: cancelled']);
+    expect(lines.filter((line) => /^\s+at /.test(line))).toEqual([]);
+    expect(term.screen()).not.toMatch(/ExitPromptError|Error:/);
+  });
+});
