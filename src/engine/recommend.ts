@@ -235,6 +235,10 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   const guestFeatures = (approach.guestFeatures.linux ?? []).map((id) => knowledge.byId.get(id)!);
   const guestRange = releaseRange(guestFeatures, arch);
   const guestMinKernel = guestFeatures.length > 0 && guestRange.missing.length === 0 ? guestRange.min : null;
+  const linuxGuests = wishes.guests.length === 0 || wishes.guests.includes('linux');
+  if (approach.guestFeaturesRequired && guestRange.missing.length > 0 && linuxGuests) {
+    against(`Linux guests need ${guestRange.missing.map((feature) => feature.id).join(', ')}, which mainline does not have on ${arch}`);
+  }
   if (guestMinKernel && wishes.guests.includes('linux')) {
     reasons.push({
       kind: approach.guestFeaturesRequired ? 'caveat' : 'for',

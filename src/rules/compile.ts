@@ -17,7 +17,8 @@ export function compileRules(rulesDir: string, outFile: string | null): RuleProb
   problems.push(...lintRules(rules));
   if (problems.length === 0 && outFile) {
     const knowledge: KnowledgeFile = {
-      features: rules.features,
+      // By id, so that a feature comes before its variants (kvm, kvm-amd, ...) in every listing.
+      features: [...rules.features].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       approaches: rules.approaches,
       releases: rules.releases.releases.map((release) => release.name),
     };
