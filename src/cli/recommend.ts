@@ -92,7 +92,12 @@ export interface ProfileSources {
 }
 
 /** The machine as the engine sees it: detected facts, overridden by what the flags say. */
-export function buildProfile(args: RecommendArgs, facts: HostFacts | null): { profile: MachineProfile; sources: ProfileSources } {
+export function buildProfile(
+  args: RecommendArgs,
+  facts: HostFacts | null,
+  answered: ReadonlySet<keyof RecommendArgs> = new Set(),
+): { profile: MachineProfile; sources: ProfileSources } {
+  const origin = (key: keyof RecommendArgs, flag: string) => (answered.has(key) ? 'answered' : flag);
   const sources: ProfileSources = { arch: 'not given', cpu: 'not given', kernel: 'not given', virtual: 'not known' };
   const profile: MachineProfile = { arch: null, cpuFlags: null, virtual: null, kernel: null, kvmUsable: null, kvmModules: null, inContainer: null };
   if (facts) {
@@ -136,11 +141,11 @@ export function buildProfile(args: RecommendArgs, facts: HostFacts | null): { pr
   }
   if (args.cpuFlags !== undefined) {
     profile.cpuFlags = parseCpuFlagsOption(args.cpuFlags);
-    sources.cpu = '--cpu-flags';
+    sources.cpu = origin('cpuFlags', '--cpu-flags');
     if (profile.cpuFlags.includes('hypervisor')) [profile.virtual, sources.virtual] = [true, '--cpu-flags has "hypervisor"'];
   }
-  if (args.arch !== undefined) [profile.arch, sources.arch] = [parseArchOption(args.arch), '--arch'];
-  if (args.kernel !== undefined) [profile.kernel, sources.kernel] = [parseKernelVersion(args.kernel), '--kernel'];
+  if (args.arch !== undefined) [profile.arch, sources.arch] = [parseArchOption(args.arch), origin('arch', '--arch')];
+  if (args.kernel !== undefined) [profile.kernel, sources.kernel] = [parseKernelVersion(args.kernel), origin('kernel', '--kernel')];
   return { profile, sources };
 }
 
@@ -161,7 +166,8 @@ export async function runRecommend(args: RecommendArgs, context: CliContext): Pr
     const { askQuestions } = await import('./questionnaire.js');
     effective = await askQuestions(args, facts);
   }
-  const { profile, sources } = buildProfile(effective, facts);
+  const answered = new Set((Object.keys(effective) as Array<keyof RecommendArgs>).filter((key) => effective[key] !== args[key]));
+  const { profile, sources } = buildProfile(effective, facts, answered);
   const wishes = wishesFrom(effective);
   const candidates = recommend(knowledge, profile, wishes);
   context.stdout.write(

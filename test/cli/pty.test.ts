@@ -109,7 +109,7 @@ describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a termi
     await term.waitFor('> not a kernel version: "abc" (expected numbers like 6.9, 2.6.23 or 5.15.0-91-generic)');
     term.type(BACKSPACE.repeat(3) + '6.1' + ENTER);
     await term.waitFor('Machine: arch x86_64');
-    await term.waitFor('kernel 6.1 ');
+    await term.waitFor('kernel 6.1 (answered)');
     await term.waitFor('Wanted: guests linux; goals none given; kernel can be changed');
     await term.waitFor('Recommended:');
     expect(await term.exitCode).toBe(0);
