@@ -1,5 +1,5 @@
-// Builds what the CLI runs: checks rules/ (schema + lint) into dist/knowledge.json, generates the
-// schema validator the CLI runs on load, and bundles src/ into one file so start-up reads one module.
+// Builds what the CLI runs: checks rules/ (schema + lint) into dist/knowledge.json, refusing any
+// problem, and bundles src/ into one file so start-up reads one module.
 // Usage: node scripts/build.mjs [--rules-only]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -8,8 +8,6 @@ import { Readable, Writable } from 'node:stream';
 import { Script } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { Ajv } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -36,19 +34,6 @@ if (rulesOnly) {
   console.log('rules: ok');
   process.exit(0);
 }
-
-const schema = JSON.parse(readFileSync(join(root, 'rules', 'schema.json'), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, esm: false } });
-writeFileSync(join(dist, 'validate-feature.cjs'), standaloneCode(ajv, ajv.compile(schema)));
-// The generated code requires small ajv runtime helpers; bundle them in so the CLI needs no ajv.
-await build({
-  ...common,
-  entryPoints: [join(dist, 'validate-feature.cjs')],
-  format: 'cjs',
-  minify: true,
-  allowOverwrite: true,
-  outfile: join(dist, 'validate-feature.cjs'),
-});
 
 await build({
   ...common,

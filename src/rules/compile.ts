@@ -3,13 +3,7 @@ import { dirname } from 'node:path';
 import { lintRules } from './lint.js';
 import { loadRulesDirectory } from './load.js';
 import type { RuleProblem } from './validate.js';
-
-/** What the CLI loads at run time: every feature in one file, checked when it was written. */
-export interface KnowledgeFile {
-  features: import('./types.js').Feature[];
-  approaches: import('./approaches.js').Approach[];
-  releases: string[];
-}
+import { KNOWLEDGE_FORMAT, type KnowledgeFile } from './knowledge-file.js';
 
 /** Validates and lints rules/, then writes the knowledge file; returns the problems (none written if any). */
 export function compileRules(rulesDir: string, outFile: string | null): RuleProblem[] {
@@ -17,6 +11,7 @@ export function compileRules(rulesDir: string, outFile: string | null): RuleProb
   problems.push(...lintRules(rules));
   if (problems.length === 0 && outFile) {
     const knowledge: KnowledgeFile = {
+      format: KNOWLEDGE_FORMAT,
       // By id, so that a feature comes before its variants (kvm, kvm-amd, ...) in every listing.
       features: [...rules.features].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       approaches: rules.approaches,

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import type { KnowledgeFile } from './compile.js';
+import { KNOWLEDGE_FORMAT, type KnowledgeFile } from './knowledge-file.js';
 import type { Approach } from './approaches.js';
 import type { Feature } from './types.js';
 
@@ -19,30 +18,21 @@ export function knowledgeBaseOf(features: Feature[], releases: string[], approac
   return { features, byId: new Map(features.map((feature) => [feature.id, feature])), approaches, releases };
 }
 
-type Validator = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
-
 /**
- * Loads the knowledge base the build wrote into dist/, validating every feature against the schema
- * with the validator generated from rules/schema.json at build time.
+ * Loads the knowledge base the build wrote into dist/. The build writes it only from rules that pass
+ * the schema and the lint, so it is not validated again here: that would cost more start-up time
+ * than everything else `check` does. A file of another format (a stale build) is refused.
  */
 export function loadKnowledgeBase(packageRoot: string): KnowledgeBase {
-  const dist = join(packageRoot, 'dist');
+  const path = join(packageRoot, 'dist', 'knowledge.json');
   let file: KnowledgeFile;
-  let validate: Validator;
   try {
-    file = JSON.parse(readFileSync(join(dist, 'knowledge.json'), 'utf8')) as KnowledgeFile;
-    const required = createRequire(join(dist, 'validate-feature.cjs'))(join(dist, 'validate-feature.cjs')) as
-      | Validator
-      | { default: Validator };
-    validate = 'default' in required ? required.default : required;
+    file = JSON.parse(readFileSync(path, 'utf8')) as KnowledgeFile;
   } catch (error) {
-    throw new UserError(`cannot load the knowledge base from ${dist} (${(error as Error).message}); run "npm run build"`);
+    throw new UserError(`cannot load the knowledge base ${path} (${(error as Error).message}); run "npm run build"`);
   }
-  for (const feature of file.features) {
-    if (!validate(feature)) {
-      const first = validate.errors?.[0];
-      throw new UserError(`knowledge base: feature "${feature.id}" ${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`);
-    }
+  if (file?.format !== KNOWLEDGE_FORMAT || !Array.isArray(file.features)) {
+    throw new UserError(`${path} was written by another version of virt-advisor; run "npm run build"`);
   }
   return knowledgeBaseOf(file.features, file.releases, file.approaches);
 }

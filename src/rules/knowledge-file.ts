@@ -1,0 +1,13 @@
+import type { Approach } from './approaches.js';
+import type { Feature } from './types.js';
+
+/** Changes whenever the shape of the knowledge file does, so a stale dist/ is caught on load. */
+export const KNOWLEDGE_FORMAT = 1;
+
+/** What the CLI loads at run time: every feature in one file, checked when it was written. */
+export interface KnowledgeFile {
+  format: number;
+  features: Feature[];
+  approaches: Approach[];
+  releases: string[];
+}
