@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { UserError } from '../errors.js';
+
+// zlib is loaded only when a gzip'd config arrives: every other command would pay for it at start-up.
+const gunzip = (): typeof import('node:zlib').gunzipSync =>
+  (process.getBuiltinModule('node:zlib') as typeof import('node:zlib')).gunzipSync;
+
+// A real .config is a few hundred KB; anything past this is not one, and must not exhaust memory
+// (a gzip bomb included).
+export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const OTHER_COMPRESSION: Array<[number[], string, string]> = [
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz', 'xz -dc'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'zstd', 'zstd -dc'],
+  [[0x42, 0x5a, 0x68], 'bzip2', 'bzip2 -dc'],
+];
+
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((byte, index) => bytes[index] === byte);
+
+function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory, not a kernel config';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return code ?? String(error);
+  }
+}
+
+/** Reads a file the user named, or fails with one line that says why. */
+export function readConfigFile(path: string): Buffer {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${fsReason(error)}`);
+  }
+  if (stat.isDirectory()) throw new UserError(`cannot read ${path}: is a directory, not a kernel config`);
+  // /proc files report size 0, so only a regular file's size says anything before reading.
+  if (stat.isFile() && stat.size > MAX_CONFIG_BYTES) {
+    throw new UserError(`${path}: ${stat.size} bytes is too large for a kernel config (at most ${MAX_CONFIG_BYTES})`);
+  }
+  try {
+    return fs.readFileSync(path);
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${fsReason(error)}`);
+  }
+}
+
+/** Reads a whole stream (standard input), refusing more than a config could be. */
+export async function readConfigStream(stream: Readable, shown: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_CONFIG_BYTES) throw new UserError(`${shown}: more than ${MAX_CONFIG_BYTES} bytes is too large for a kernel config`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Turns the bytes of a config into text: gunzips /proc/config.gz-style input, and refuses other
+ * compressions and binary data with a message that says what to do instead.
+ */
+export function decodeConfigBytes(bytes: Buffer, shown: string): string {
+  if (bytes.length === 0) throw new UserError(`${shown} is empty, not a kernel config`);
+  let data = bytes;
+  if (startsWith(bytes, GZIP_MAGIC)) {
+    try {
+      data = gunzip()(bytes, { maxOutputLength: MAX_CONFIG_BYTES });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'Z_BUF_ERROR') throw new UserError(`${shown}: truncated gzip data (unexpected end of file)`);
+      if (code === 'ERR_BUFFER_TOO_LARGE') throw new UserError(`${shown}: decompresses to more than ${MAX_CONFIG_BYTES} bytes, too large for a kernel config`);
+      throw new UserError(`${shown}: corrupt gzip data (${(error as Error).message})`);
+    }
+    if (data.length === 0) throw new UserError(`${shown}: the gzip data is empty, not a kernel config`);
+  } else {
+    for (const [magic, name, command] of OTHER_COMPRESSION) {
+      if (startsWith(bytes, magic)) throw new UserError(`${shown} is ${name}-compressed; decompress it first (${command} ${shown === 'standard input' ? 'FILE' : shown} | virt-advisor config -)`);
+    }
+  }
+  // A config is text; a NUL byte means an image, a module or other binary data.
+  if (data.includes(0)) throw new UserError(`${shown} is binary data, not a kernel config`);
+  return data.toString('utf8');
+}
