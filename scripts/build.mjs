@@ -30,6 +30,28 @@ if (problems.length > 0) {
   console.error(`${problems.length} problem(s) in rules/`);
   process.exit(1);
 }
+// --- config targets (virt-advisor config): rules/targets/*.json, checked against
+// rules/targets.schema.json and linted, into dist/targets.json; plus the audit benchmark module
+// that scripts/bench.mjs loads from dist/tools/config-bench.mjs.
+await build({
+  ...common,
+  entryPoints: ['src/rules/targets-compile.ts'],
+  format: 'esm',
+  packages: 'external',
+  outfile: join(dist, 'tools', 'compile-targets.mjs'),
+});
+const { compileTargets } = await import(pathToFileURL(join(dist, 'tools', 'compile-targets.mjs')).href);
+const targetProblems = compileTargets(join(root, 'rules'), rulesOnly ? null : join(dist, 'targets.json'));
+for (const problem of targetProblems) console.error(`rules/${problem.file}: ${problem.message}`);
+if (targetProblems.length > 0) {
+  console.error(`${targetProblems.length} problem(s) in rules/targets`);
+  process.exit(1);
+}
+if (!rulesOnly) {
+  await build({ ...common, entryPoints: ['src/bench/config-bench.ts'], format: 'esm', outfile: join(dist, 'tools', 'config-bench.mjs') });
+}
+// --- end of config targets
+
 if (rulesOnly) {
   console.log('rules: ok');
   process.exit(0);
