@@ -1,5 +1,7 @@
 import type { Arch } from '../arch.js';
 import { releaseNameKey } from '../version/compare.js';
+import { compareVersions } from '../version/order.js';
+import { parseRelease } from '../version/parse.js';
 import type { RuleSources } from './load.js';
 import type { CpuRequirement, Feature } from './types.js';
 import type { RuleProblem } from './validate.js';
@@ -123,7 +125,20 @@ export const approachesNameRealFeatures: LintCheck = ({ features, approaches }) 
   return problems;
 };
 
+/** The release list must run oldest to newest: "the release before X" is read from it. */
+export const releasesInOrder: LintCheck = ({ releases }) => {
+  const problems: RuleProblem[] = [];
+  const names = releases.releases.map((release) => release.name);
+  for (let i = 1; i < names.length; i++) {
+    if (compareVersions(parseRelease(names[i - 1]!), parseRelease(names[i]!)) >= 0) {
+      problems.push({ file: 'releases.json', message: `${names[i]} does not come after ${names[i - 1]}` });
+    }
+  }
+  return problems;
+};
+
 export const ALL_CHECKS: LintCheck[] = [
+  releasesInOrder,
   approachesNameRealFeatures,
   duplicateIds,
   realReleases,

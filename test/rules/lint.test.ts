@@ -4,6 +4,7 @@ import {
   duplicateIds,
   knownCpuFlags,
   neverMergedHasNoSupport,
+  releasesInOrder,
   parentsExistAndAreOlder,
   realReleases,
   removedAfterAdded,
@@ -30,7 +31,10 @@ const rules = (...features: Feature[]): RuleSources => ({
   releases: { releases: ['2.6.19', '2.6.20', '2.6.21', '3.0', '4.14'].map((name) => ({ name, date: null })) },
 });
 
+const withReleases = (names: string[]): RuleSources => ({ ...rules(), releases: { releases: names.map((name) => ({ name, date: null })) } });
+
 const table: Array<[string, LintCheck, RuleSources, RuleSources, RegExp]> = [
+  ['releases run oldest to newest', releasesInOrder, withReleases(['2.6.39', '3.0', '3.9', '3.10']), withReleases(['2.6.39', '3.10', '3.9']), /3\.9 does not come after 3\.10/],
   ['duplicate ids', duplicateIds, rules(feature('a'), feature('b')), rules(feature('a'), feature('a')), /duplicate id "a"/],
   [
     'versions must be real releases',
