@@ -50,7 +50,7 @@ const table: Record<string, Array<[string, Case]>> = {
     ['a 64-bit host', { arch: 'x86_64', flags: ['lm'], kernel: '2.6.30', expect: { eligible: false }, reason: /not in mainline Linux on x86_64/ }],
   ],
   containers: [
-    ['2.6.23, before cgroups, kernel fixed', { arch: 'x86_64', flags: [], kernel: '2.6.23', keepKernel: true, expect: { eligible: false, minKernel: '2.6.24', kernelSatisfied: false } }],
+    ['2.6.25, before the devices controller, kernel fixed', { arch: 'x86_64', flags: [], kernel: '2.6.25', keepKernel: true, expect: { eligible: false, minKernel: '2.6.26', kernelSatisfied: false } }],
     ['arm64 on 6.1', { arch: 'arm64', flags: [], kernel: '6.1', expect: { eligible: true, minKernel: '3.7', kernelSatisfied: true } }],
     ['Windows guests', { arch: 'x86_64', flags: [], kernel: '6.1', guests: ['windows'], expect: { eligible: false }, reason: /cannot run windows/ }],
   ],
