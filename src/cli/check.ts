@@ -3,11 +3,13 @@ import { UserError } from '../errors.js';
 import { compileChecker } from '../engine/check.js';
 import { createCheckJsonFormatter, formatCheckText } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
-import { knowledgeBase, listOption, resolveArch, type CliContext } from './context.js';
+import { knowledgeBase, listOption, noteExit, resolveArch, type CliContext } from './context.js';
 import { BufferedWriter, readLines, useColor } from './io.js';
 
 export interface CheckArgs {
   versions?: string[];
+  /** What yargs did not take as options: the command, then whatever followed `--`. */
+  _?: Array<string | number>;
   arch?: string;
   json?: boolean;
   require?: string[];
@@ -32,7 +34,8 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   if (unknown.length > 0) {
     throw new UserError(`unknown feature id ${unknown.map((id) => `"${id}"`).join(', ')} (valid ids: ${[...knowledge.byId.keys()].sort().join(', ')})`);
   }
-  const versions = args.versions ?? [];
+  // Scripts put `--` before values that may start with a dash; those arrive after the command name.
+  const versions = [...(args.versions ?? []), ...(args._ ?? []).slice(1).map(String)];
   if (args.stdin && versions.length > 0) throw new UserError('give versions as arguments or with --stdin, not both');
   if (!args.stdin && versions.length === 0) throw new UserError('no kernel version given (try: virt-advisor check "$(uname -r)", or --stdin)');
   if (args.stdin && context.stdin.isTTY) throw new UserError('--stdin needs versions piped in, one per line; standard input is a terminal');
@@ -52,6 +55,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       badInput = true;
+      noteExit(context, 2);
       context.stderr.write(`virt-advisor: ${where ? `${where}: ` : ''}${error.message}\n`);
       return undefined;
     }
@@ -59,20 +63,24 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     const missing = requiredIndexes.filter((index) => !verdicts[index]!.supported).map((index) => verdicts[index]!.id);
     if (missing.length > 0) {
       unmet = true;
+      noteExit(context, 1);
       context.stderr.write(`virt-advisor: ${version.input} (${arch}) lacks required: ${missing.join(', ')}\n`);
     }
     return out.write(toJson ? toJson(version, arch, verdicts) : formatCheckText(knowledge, version, arch, verdicts, color) + (args.stdin || versions.length > 1 ? '\n' : ''));
   };
 
+  let linesRead = 0;
   if (args.stdin) {
     for await (const [lineNumber, line] of readLines(context.stdin)) {
       if (line === null) {
         badInput = true;
+        noteExit(context, 2);
         context.stderr.write(`virt-advisor: line ${lineNumber}: not a kernel version: the line is too long\n`);
         continue;
       }
       const trimmed = line.trim();
       if (trimmed === '' || trimmed.startsWith('#')) continue;
+      linesRead++;
       const waiting = handle(line, `line ${lineNumber}`);
       if (waiting) await waiting;
     }
@@ -83,5 +91,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     }
   }
   await out.flush();
+  // An empty inventory is most likely a broken command before us: it must not pass --require.
+  if (args.stdin && linesRead === 0 && !badInput) throw new UserError('no kernel versions on standard input');
   return badInput ? 2 : unmet ? 1 : 0;
 }

@@ -40,9 +40,11 @@ interface ConfigInput {
 }
 
 async function readInput(args: ConfigArgs, context: CliContext): Promise<ConfigInput> {
-  const file = args.file === undefined ? undefined : String(args.file);
-  // yargs hands a lone "-" positional to the handler as an empty string.
-  if (file === '-' || file === '') {
+  let file = args.file === undefined ? undefined : String(args.file);
+  // yargs hands a lone "-" positional to the handler as an empty string, as it does "": only the
+  // command line tells "-" (standard input) from an empty name (an unset variable in a script).
+  if (file === '' && context.argv?.includes('-')) file = '-';
+  if (file === '-') {
     if (context.stdin.isTTY) throw new UserError('config -: standard input is a terminal; pipe a config in (zcat /proc/config.gz | virt-advisor config -)');
     return { file: '-', shown: 'standard input', bytes: await readConfigStream(context.stdin, 'standard input') };
   }

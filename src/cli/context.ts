@@ -10,6 +10,18 @@ export interface CliContext {
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
   env: NodeJS.ProcessEnv;
+  /** The command line as given, for what yargs blurs (it turns a lone "-" into ""). */
+  argv?: string[];
+  /**
+   * The worst exit code known so far. Streaming commands raise it as they go, so that a reader
+   * closing the pipe early (| head) still gets the failure already reported on stderr.
+   */
+  exitSoFar?: number;
+}
+
+/** Records an exit code known before the command ends; the worst one wins. */
+export function noteExit(context: CliContext, code: number): void {
+  context.exitSoFar = Math.max(context.exitSoFar ?? 0, code);
 }
 
 let knowledge: KnowledgeBase | undefined;

@@ -20,6 +20,7 @@ Docs and sources: every version in the knowledge base cites its source (virt-adv
  * escapes with its stack, because it is a bug.
  */
 export async function run(argv: string[], context: CliContext): Promise<number> {
+  context.argv = argv;
   let exitCode = 0;
   const stdoutWidth = (context.stdout as { columns?: number }).columns;
   const parser = yargs(argv)
@@ -79,6 +80,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     .strict()
     .epilog(EPILOG)
     .wrap(Math.min(100, stdoutWidth ?? 100))
+    .middleware(refuseRepeatedOptions)
     .exitProcess(false)
     .fail((message, error) => {
       if (error && !(error instanceof UserError)) throw error;
@@ -91,6 +93,15 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   return exitCode;
 }
 
+/** Options that take one value: yargs makes an array of a repeated one, which would be misread. */
+const SINGLE_VALUED = ['arch', 'kernel', 'root', 'cpu-flags', 'cpuinfo', 'file', 'id'];
+
+function refuseRepeatedOptions(argv: Record<string, unknown>): void {
+  for (const name of SINGLE_VALUED) {
+    if (Array.isArray(argv[name])) throw new UserError(`--${name} given more than once (${(argv[name] as unknown[]).map(String).join(', ')}); give it once`);
+  }
+}
+
 /**
  * yargs renders the whole help text after every command, in case the handler asks for it later; ours
  * never do, and the rendering is a tenth of start-up. Without the internal hook, nothing changes.
@@ -99,6 +110,16 @@ function skipHelpCaching(parser: object): void {
   const internal = (parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
   const usage = internal?.getUsageInstance?.();
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
+/**
+ * The exit code when standard output fails. A reader that stopped early (| head) is no error of
+ * ours: exit with what was known by then. Anything else (a full disk) is one line and exit 2.
+ */
+function outputFailure(error: NodeJS.ErrnoException, context: CliContext): number {
+  if (error.code === 'EPIPE') return context.exitSoFar ?? 0;
+  process.stderr.write(`virt-advisor: cannot write the output: ${error.code ?? error.message}\n`);
+  return 2;
 }
 
 /** The binary's entry: real streams, one-line errors, exit codes. */
@@ -113,11 +134,7 @@ export async function main(argv: string[], packageRoot: string): Promise<number>
     stderr: process.stderr,
     env: process.env,
   };
-  // A reader that stops early (| head) is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(outputFailure(error, context)));
   try {
     return await run(argv, context);
   } catch (error) {
@@ -125,6 +142,7 @@ export async function main(argv: string[], packageRoot: string): Promise<number>
       process.stderr.write(`virt-advisor: ${error.message}\n`);
       return error.exitCode;
     }
+    if ((error as NodeJS.ErrnoException).syscall === 'write') return outputFailure(error as NodeJS.ErrnoException, context);
     throw error;
   }
 }

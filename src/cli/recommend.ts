@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readUserFile } from '../read-file.js';
 import type { Argv } from 'yargs';
-import { normalizeArch, ARCHES, type Arch } from '../arch.js';
+import { currentArch, normalizeArch, ARCHES, type Arch } from '../arch.js';
 import { recommend, type MachineProfile, type Wishes } from '../engine/recommend.js';
 import { UserError } from '../errors.js';
 import { formatRecommendationText, recommendationJson } from '../format/recommend.js';
@@ -106,9 +107,15 @@ export function buildProfile(
       profile.cpuFlags = [...facts.cpu.value.flags, ...facts.cpu.value.vmxFlags];
       sources.cpu = facts.cpu.source;
     } else sources.cpu = `unknown: ${facts.cpu.unknown}`;
-    if (isKnown(facts.kernelRelease)) {
-      profile.kernel = parseKernelVersion(facts.kernelRelease.value);
-      sources.kernel = facts.kernelRelease.source;
+    if (isKnown(facts.kernelRelease) && args.kernel === undefined) {
+      // A release string no parser reads is a fact we could not use, not a user error.
+      try {
+        profile.kernel = parseKernelVersion(facts.kernelRelease.value);
+        sources.kernel = facts.kernelRelease.source;
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        sources.kernel = `unknown: ${facts.kernelRelease.source}: ${error.message}`;
+      }
     }
     if (isKnown(facts.hypervisor)) {
       profile.virtual = facts.hypervisor.value.virtual;
@@ -121,12 +128,8 @@ export function buildProfile(
     if (isKnown(facts.container)) profile.inContainer = facts.container.value.inContainer;
   }
   if (args.cpuinfo !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(args.cpuinfo, 'utf8');
-    } catch (error) {
-      throw new UserError(`--cpuinfo: cannot read ${args.cpuinfo} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    // The largest real capture is a few MB (hundreds of CPUs); more than that is not a cpuinfo.
+    const text = readUserFile(args.cpuinfo, 16 * 1024 * 1024, 'a /proc/cpuinfo').toString('utf8');
     const cpu = parseCpuinfo(text);
     if (cpu.flags.length === 0 && cpu.modelName === null && cpu.vendor === null) throw new UserError(`--cpuinfo: ${args.cpuinfo} does not look like /proc/cpuinfo`);
     profile.cpuFlags = [...cpu.flags, ...cpu.vmxFlags];
@@ -144,13 +147,41 @@ export function buildProfile(
     sources.cpu = origin('cpuFlags', '--cpu-flags');
     if (profile.cpuFlags.includes('hypervisor')) [profile.virtual, sources.virtual] = [true, '--cpu-flags has "hypervisor"'];
   }
-  if (args.arch !== undefined) [profile.arch, sources.arch] = [parseArchOption(args.arch), origin('arch', '--arch')];
+  if (args.arch !== undefined) {
+    const arch = parseArchOption(args.arch);
+    // Flags read from this machine describe its CPU; for another architecture they are not evidence.
+    if (facts && profile.arch !== null && arch !== profile.arch && args.cpuFlags === undefined && args.cpuinfo === undefined) {
+      profile.cpuFlags = null;
+      sources.cpu = `unknown: the CPU read here is ${profile.arch}, not ${arch}`;
+      profile.virtual = null;
+      profile.kvmUsable = null;
+    }
+    [profile.arch, sources.arch] = [arch, origin('arch', '--arch')];
+  }
+  if (profile.arch === null && (facts === null || facts.root === '/')) {
+    // As check does: with no architecture given or found, the machine meant is of this one's kind
+    // (not so for another root: a mounted image may be of any architecture).
+    const here = currentArch();
+    if (here) [profile.arch, sources.arch] = [here, "this machine's (give --arch for another)"];
+  }
   if (args.kernel !== undefined) [profile.kernel, sources.kernel] = [parseKernelVersion(args.kernel), origin('kernel', '--kernel')];
   return { profile, sources };
 }
 
 export function wishesFrom(args: RecommendArgs): Wishes {
   return { guests: parseGuests(listOption(args.guest)), goals: parseGoals(listOption(args.goal)), kernelChangeable: args.keepKernel !== true };
+}
+
+/** A --root that is not a directory is a mistake to report, not a machine with nothing readable. */
+export function checkedRoot(root: string): string {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(root).isDirectory();
+  } catch (error) {
+    throw new UserError(`--root ${root}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message}`);
+  }
+  if (!isDirectory) throw new UserError(`--root ${root}: not a directory`);
+  return root;
 }
 
 /** `virt-advisor recommend`: read the machine, ask what is wanted, rank the approaches. */
@@ -160,7 +191,7 @@ export async function runRecommend(args: RecommendArgs, context: CliContext): Pr
   // The questionnaire offers what detection found as defaults; the answers then override it.
   // With nothing said about the machine, the machine meant is this one.
   const describesMachine = [args.arch, args.cpuFlags, args.cpuinfo, args.kernel].some((value) => value !== undefined);
-  const facts: HostFacts | null = args.detect || interactive || !describesMachine ? detectHost(args.root ?? '/') : null;
+  const facts: HostFacts | null = args.detect || interactive || !describesMachine ? detectHost(checkedRoot(args.root ?? '/')) : null;
   let effective = args;
   if (interactive) {
     const { askQuestions } = await import('./questionnaire.js');

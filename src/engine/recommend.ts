@@ -49,6 +49,8 @@ export interface Candidate {
   reasons: Reason[];
   /** CONFIG_ options to enable on the host, for the kernel given (or the newest one). */
   kconfig: string[];
+  /** false when the approach asks nothing of the host kernel (pure emulation). */
+  needsKernelSupport: boolean;
   score: number;
 }
 
@@ -161,9 +163,13 @@ function cpuReasons(
   }
   if (requirements.length === 0) {
     if (approach.needsHardwareVirtualization && !hardware) {
-      reasons.push({ kind: 'caveat', text: `${arch} CPUs do not show hardware virtualization in /proc/cpuinfo: a usable /dev/kvm is the evidence` });
-      if (machine.kvmUsable === false) reasons.push({ kind: 'against', text: '/dev/kvm is missing or not usable here' });
-      if (machine.kvmUsable === true) reasons.push({ kind: 'for', text: '/dev/kvm is present and usable' });
+      const usesKvm = approach.host.features.includes('kvm');
+      reasons.push({
+        kind: 'caveat',
+        text: `${arch} CPUs do not show hardware virtualization in /proc/cpuinfo${usesKvm ? ': a usable /dev/kvm is the evidence' : ', so it cannot be checked here'}`,
+      });
+      if (usesKvm && machine.kvmUsable === false) reasons.push({ kind: 'against', text: '/dev/kvm is missing or not usable here' });
+      if (usesKvm && machine.kvmUsable === true) reasons.push({ kind: 'for', text: '/dev/kvm is present and usable' });
     }
     return true;
   }
@@ -190,7 +196,9 @@ function cpuReasons(
   if (machine.virtual === true) {
     reasons.push({
       kind: 'against',
-      text: `this is a virtual machine whose CPU does not expose ${wanted}: enable nested virtualization on the outer host (kvm_intel.nested=1 or kvm_amd.nested=1, or the cloud's nested-virtualization option), or use containers or emulation`,
+      text: `this is a virtual machine whose CPU does not expose ${wanted}: enable nested virtualization on the outer host (${
+        arch === 'x86_64' || arch === 'i386' ? "kvm_intel.nested=1 or kvm_amd.nested=1, or the cloud's nested-virtualization option" : "the outer hypervisor's nested-virtualization option"
+      }), or use containers or emulation`,
     });
   } else if (machine.virtual === false) {
     reasons.push({ kind: 'against', text: `the CPU does not show ${wanted}: absent, or disabled in the firmware (BIOS/UEFI) settings` });
@@ -214,7 +222,8 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   // Inside a VM, an approach that must boot its own hypervisor is rarely possible: rank it lower.
   const bootsInVm = approach.needsOwnHypervisor === true && machine.virtual === true;
   const score = wishes.goals.reduce((sum, goal) => sum + approach.scores[goal], 0) - (bootsInVm ? 100 : 0);
-  const base = { id: approach.id, name: approach.name, rank: 0, score };
+  const needsKernelSupport = approach.host.features.length > 0 || (approach.host.oneOf ?? []).length > 0;
+  const base = { id: approach.id, name: approach.name, rank: 0, score, needsKernelSupport };
 
   const cannotRun = wishes.guests.filter((guest) => !approach.guests.includes(guest));
   if (cannotRun.length > 0) against(`cannot run ${cannotRun.join(', ')} guests (runs ${approach.guests.join(', ')})`);

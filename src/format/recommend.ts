@@ -43,7 +43,8 @@ const MARK: Record<Reason['kind'], (style: Style) => string> = {
 };
 
 function kernelLine(candidate: Candidate, profile: MachineProfile, arch: string): string {
-  if (candidate.minKernel === null) return 'kernel: no kernel support needed';
+  if (!candidate.needsKernelSupport) return 'kernel: no kernel support needed';
+  if (candidate.minKernel === null) return profile.arch === null ? 'minimum kernel: unknown without the architecture' : `minimum kernel: none: not in mainline on ${arch}`;
   const range = `${candidate.minKernel}${candidate.maxKernel ? ` up to (not including) ${candidate.maxKernel}` : ' or later'}`;
   const mine =
     candidate.kernelSatisfied === null ? 'this kernel: unknown' : `this kernel (${profile.kernel!.release}): ${candidate.kernelSatisfied ? 'enough' : 'not enough'}`;

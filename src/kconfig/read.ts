@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { UserError } from '../errors.js';
+import { readUserFile } from '../read-file.js';
 
 // zlib is loaded only when a gzip'd config arrives: every other command would pay for it at start-up.
 const gunzip = (): typeof import('node:zlib').gunzipSync =>
@@ -19,40 +20,9 @@ const OTHER_COMPRESSION: Array<[number[], string, string]> = [
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((byte, index) => bytes[index] === byte);
 
-function fsReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory, not a kernel config';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return code ?? String(error);
-  }
-}
-
-/** Reads a file the user named, or fails with one line that says why. */
+/** Reads a config file the user named, or fails with one line that says why. */
 export function readConfigFile(path: string): Buffer {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(path);
-  } catch (error) {
-    throw new UserError(`cannot read ${path}: ${fsReason(error)}`);
-  }
-  if (stat.isDirectory()) throw new UserError(`cannot read ${path}: is a directory, not a kernel config`);
-  // /proc files report size 0, so only a regular file's size says anything before reading.
-  if (stat.isFile() && stat.size > MAX_CONFIG_BYTES) {
-    throw new UserError(`${path}: ${stat.size} bytes is too large for a kernel config (at most ${MAX_CONFIG_BYTES})`);
-  }
-  try {
-    return fs.readFileSync(path);
-  } catch (error) {
-    throw new UserError(`cannot read ${path}: ${fsReason(error)}`);
-  }
+  return readUserFile(path, MAX_CONFIG_BYTES, 'a kernel config');
 }
 
 /** Reads a whole stream (standard input), refusing more than a config could be. */

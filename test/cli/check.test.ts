@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectOneLineError, jsonLines, runCli } from './run.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, expectOneLineError, jsonLines, runCli } from './run.js';
 
 const feature = (line: any, id: string) => line.features.find((entry: any) => entry.id === id);
 
@@ -96,6 +97,25 @@ describe('virt-advisor check', () => {
       expect(expectOneLineError(result.stderr)).toMatch(/100000 characters/);
     });
 
+    it('takes versions after --, as scripts guard values with it', () => {
+      const result = runCli(['check', '--arch', 'x86_64', '--json', '--', '6.1', '-6.1']);
+      expect(result.status).toBe(2);
+      expect(jsonLines(result.stdout).map((line) => line.input)).toEqual(['6.1']);
+      expect(expectOneLineError(result.stderr)).toMatch(/not a kernel version: "-6\.1"/);
+    });
+
+    it('refuses a repeated single-value option with one line', () => {
+      const result = runCli(['check', '6.1', '--arch', 'x86_64', '--arch', 'arm64']);
+      expect(result.status).toBe(2);
+      expect(expectOneLineError(result.stderr)).toMatch(/--arch given more than once \(x86_64, arm64\)/);
+    });
+
+    it('reports a full disk as one line, exit 2', () => {
+      const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" check 6.1 --arch x86_64 > /dev/full`], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(expectOneLineError(result.stderr)).toMatch(/cannot write the output: ENOSPC/);
+    });
+
     it('goes on past a bad version among several and exits 2', () => {
       const result = runCli(['check', '6.1', 'nonsense', '2.6.32', '--json']);
       expect(result.status).toBe(2);
@@ -133,10 +153,20 @@ describe('virt-advisor check', () => {
       expect(expectOneLineError(result.stderr)).toMatch(/4\.14 \(i386\) lacks required: lguest/);
     });
 
-    it('does not wait when standard input is empty', () => {
-      const result = runCli(['check', '--stdin'], { input: '' });
-      expect(result.status).toBe(0);
-      expect(result.stdout).toBe('');
+    it('refuses an empty inventory at once, so that --require cannot pass on nothing', () => {
+      for (const input of ['', '# only a comment\n\n']) {
+        const result = runCli(['check', '--stdin', '--require', 'kvm'], { input });
+        expect(result.status).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(expectOneLineError(result.stderr)).toMatch(/no kernel versions on standard input/);
+      }
+    });
+
+    it('keeps the exit code it knew when the reader closes the pipe early', () => {
+      const lines = ['6.1', 'bad', ...Array.from({ length: 20_000 }, () => '6.1')].join('\n');
+      const script = `"${process.execPath}" "${BIN}" check --stdin --json | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
+      const result = spawnSync('bash', ['-c', script], { input: lines, encoding: 'utf8' });
+      expect(result.stdout.trim()).toBe('2');
     });
   });
 });

@@ -428,3 +428,14 @@ describe('config text output', () => {
     expect(result.stdout).toMatch(/not in 6\.18, so not checked: PARAVIRT_GUEST, KVM_CLOCK \(renamed or removed; --json has them\)/);
   });
 });
+
+describe('config refuses what is no file at once', () => {
+  it.each([
+    ['a device', ['/dev/zero'], /cannot read \/dev\/zero: is a device/],
+    ['an empty name (an unset variable)', [''], /an empty file name/],
+  ])('%s', (_name, args, message) => {
+    const result = runCli(['config', ...args], { timeout: 10_000 });
+    expect(result.status).toBe(2);
+    expect(expectOneLineError(result.stderr)).toMatch(message);
+  });
+});

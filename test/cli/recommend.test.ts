@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './run.js';
 
@@ -90,12 +93,49 @@ describe('virt-advisor recommend without a terminal', () => {
     expect(result.stdout).toMatch(/Recommended: |No approach is eligible/);
   });
 
+  it('takes the architecture of this machine when only a kernel is given, and judges the kernel', () => {
+    const { result, report, byId } = recommendJson(['--kernel', '2.6.18', '--keep-kernel', '--cpu-flags', 'vmx lm']);
+    expect(result.status).toBe(0);
+    expect(report.host.arch).not.toBeNull();
+    expect(report.host.sources.arch).toMatch(/this machine's/);
+    expect(byId.kvm).toMatchObject({ eligible: false, kernelSatisfied: false });
+  });
+
+  it('does not use this CPU as evidence for another architecture', () => {
+    const { report, why } = recommendJson(['--detect', '--root', fixture('kvm-host-nested'), '--arch', 's390x']);
+    expect(report.host.cpuFlags).toBeNull();
+    expect(report.host.sources.cpu).toMatch(/the CPU read here is x86_64, not s390x/);
+    expect(why('kvm')).toMatch(/CPU flags unknown: cannot check for sie/);
+    expect(why('kvm')).not.toMatch(/kvm_intel/);
+  });
+
+  it('treats a detected release it cannot parse as unknown, naming the file, and lets --kernel win', () => {
+    const root = mkdtempSync(join(tmpdir(), 'va-root-'));
+    try {
+      mkdirSync(join(root, 'proc/sys/kernel'), { recursive: true });
+      writeFileSync(join(root, 'proc/sys/kernel/osrelease'), 'garbage!!\n');
+      const unknownKernel = recommendJson(['--detect', '--root', root, '--arch', 'x86_64']);
+      expect(unknownKernel.result.status).toBe(0);
+      expect(unknownKernel.report.host.kernel).toBeNull();
+      expect(unknownKernel.report.host.sources.kernel).toMatch(/^unknown: .*proc\/sys\/kernel\/osrelease: not a kernel version: "garbage!!"/);
+      const given = recommendJson(['--detect', '--root', root, '--arch', 'x86_64', '--kernel', '6.1']);
+      expect(given.result.status).toBe(0);
+      expect(given.report.host.kernel.release).toBe('6.1');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   const bad: Array<[string, string[], RegExp]> = [
+    ['a --root that does not exist', ['--detect', '--root', '/nonexistent/root'], /--root \/nonexistent\/root: no such directory/],
+    ['a --root that is a file', ['--detect', '--root', new URL('../../package.json', import.meta.url).pathname], /not a directory/],
+    ['a device as cpuinfo', ['--cpuinfo', '/dev/zero'], /is a device, not a \/proc\/cpuinfo/],
+    ['a repeated --kernel', ['--kernel', '6.1', '--kernel', '6.2'], /--kernel given more than once/],
     ['an unknown guest', ['--guest', 'macos'], /unknown guest "macos"/],
     ['an unknown goal', ['--goal', 'speedy'], /unknown goal "speedy"/],
     ['a bad kernel', ['--kernel', 'abc'], /not a kernel version: "abc"/],
     ['an unknown architecture', ['--arch', 'vax'], /unknown architecture "vax"/],
-    ['a missing cpuinfo file', ['--cpuinfo', '/nonexistent/cpuinfo'], /--cpuinfo: cannot read \/nonexistent\/cpuinfo \(ENOENT\)/],
+    ['a missing cpuinfo file', ['--cpuinfo', '/nonexistent/cpuinfo'], /cannot read \/nonexistent\/cpuinfo: no such file/],
     ['a cpuinfo that is not one', ['--cpuinfo', new URL('../../package.json', import.meta.url).pathname], /does not look like \/proc\/cpuinfo/],
     ['garbage CPU flags', ['--cpu-flags', 'vmx; rm -rf'], /is not a CPU flag/],
   ];
