@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { UserError } from '../errors.js';
 import { compileChecker } from '../engine/check.js';
-import { createCheckJsonFormatter, formatCheckText } from '../format/check.js';
+import { createCheckJsonFormatter, formatCheckText, knownReleases } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
 import { knowledgeBase, listOption, noteExit, resolveArch, type CliContext } from './context.js';
 import { BufferedWriter, readLines, useColor } from './io.js';
@@ -42,7 +42,8 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
 
   const check = compileChecker(knowledge, arch);
   const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));
-  const toJson = args.json ? createCheckJsonFormatter() : null;
+  const releases = knownReleases(knowledge.releases);
+  const toJson = args.json ? createCheckJsonFormatter(releases) : null;
   const color = useColor(context.stdout, context.env);
   const out = new BufferedWriter(context.stdout);
   let badInput = false;
@@ -66,7 +67,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       noteExit(context, 1);
       context.stderr.write(`virt-advisor: ${version.input} (${arch}) lacks required: ${missing.join(', ')}\n`);
     }
-    return out.write(toJson ? toJson(version, arch, verdicts) : formatCheckText(knowledge, version, arch, verdicts, color) + (args.stdin || versions.length > 1 ? '\n' : ''));
+    return out.write(toJson ? toJson(version, arch, verdicts) : formatCheckText(knowledge, version, arch, verdicts, color, releases) + (args.stdin || versions.length > 1 ? '\n' : ''));
   };
 
   let linesRead = 0;

@@ -3,10 +3,21 @@ import type { FeatureVerdict, SupportStatus } from '../engine/check.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
 import type { KernelVersion } from '../version/parse.js';
 import { styleFor } from './style.js';
+import { releaseKey, releaseNameKey } from '../version/compare.js';
 
-/** What a reader must know before trusting a version-only answer for this kernel. */
-export function versionNotes(version: KernelVersion): string[] {
+/**
+ * What a reader must know before trusting a version-only answer for this kernel. Given the known
+ * releases, it also says when the release is not one of them.
+ */
+export function versionNotes(version: KernelVersion, releases?: KnownReleases): string[] {
   const notes: string[] = [];
+  if (releases && !releases.names.has(version.release)) {
+    notes.push(
+      releaseKey(version) > releases.newestKey
+        ? `${version.release} is newer than the newest release the knowledge base knows (${releases.newest}): what later releases merged or removed is not in it`
+        : `${version.release} is not a mainline release: the answers place it between the releases around it`,
+    );
+  }
   const distribution = version.distribution;
   if (distribution?.backports === 'not-linux') {
     notes.push(`${distribution.name}: ${distribution.note ?? 'not a Linux kernel'}`);
@@ -24,6 +35,18 @@ export function versionNotes(version: KernelVersion): string[] {
     notes.push(`a snapshot from the ${version.release} merge window (before rc1): what ${version.release} merged may be only partly there`);
   }
   return notes;
+}
+
+/** The mainline releases the knowledge base knows, prepared for a quick look-up per version. */
+export interface KnownReleases {
+  names: Set<string>;
+  newest: string;
+  newestKey: number;
+}
+
+export function knownReleases(names: string[]): KnownReleases {
+  const newest = names[names.length - 1] ?? '0.0';
+  return { names: new Set(names), newest, newestKey: releaseNameKey(newest) };
 }
 
 /** The parsed kernel as JSON reports it. */
@@ -44,7 +67,7 @@ export function kernelJson(version: KernelVersion) {
  * Builds JSON Lines for `check --json`. The checker hands back one verdict array per release, so the
  * features part is serialised once per release and reused: this keeps --stdin at pipe speed.
  */
-export function createCheckJsonFormatter() {
+export function createCheckJsonFormatter(releases?: KnownReleases) {
   const featuresJson = new WeakMap<readonly FeatureVerdict[], string>();
   return (version: KernelVersion, arch: Arch, verdicts: readonly FeatureVerdict[]): string => {
     let features = featuresJson.get(verdicts);
@@ -60,7 +83,7 @@ export function createCheckJsonFormatter() {
       `{"input":${JSON.stringify(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
       `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : JSON.stringify(v.local)},` +
       `"distribution":${v.distribution === null ? 'null' : JSON.stringify(v.distribution)}},"arch":"${arch}",` +
-      `"notes":${JSON.stringify(versionNotes(v))},"features":${features}}\n`
+      `"notes":${JSON.stringify(versionNotes(v, releases))},"features":${features}}\n`
     );
   };
 }
@@ -74,6 +97,7 @@ export function formatCheckText(
   arch: Arch,
   verdicts: readonly FeatureVerdict[],
   color: boolean,
+  releases?: KnownReleases,
 ): string {
   const style = styleFor(color);
   const parts = [`mainline ${version.release}`];
@@ -81,7 +105,7 @@ export function formatCheckText(
   if (version.sublevel !== null) parts.push(`stable .${version.sublevel}`);
   if (version.distribution) parts.push(`${version.distribution.name}${version.distribution.version ? ` ${version.distribution.version}` : ''}`);
   const lines = [style.bold(`${version.input} on ${arch}`) + ` (${parts.join(', ')})`];
-  for (const note of versionNotes(version)) lines.push(style.yellow(`  note: ${note}`));
+  for (const note of versionNotes(version, releases)) lines.push(style.yellow(`  note: ${note}`));
 
   const width = Math.max(...verdicts.map((verdict) => verdict.id.length));
   const titles: Record<SupportStatus, string> = {

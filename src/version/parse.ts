@@ -83,6 +83,8 @@ export function parseKernelVersion(raw: string): KernelVersion {
   const third = numbers[3] === undefined ? null : toNumber(input, numbers[3]);
   const fourth = numbers[4] === undefined ? null : toNumber(input, numbers[4]);
   if (major < 1 || major > 99) fail(input, `Linux has no major version ${major}`);
+  // Release keys give minor and patch three digits each; no release has come near that.
+  if (minor > 999 || (major < 3 && third !== null && third > 999)) fail(input, 'no Linux release has a number that large');
 
   let release: string;
   let patch: number | null = null;

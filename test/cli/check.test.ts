@@ -38,6 +38,13 @@ describe('virt-advisor check', () => {
     expect(line.notes.join(' ')).toMatch(/backport.*mainline 3\.10/);
   });
 
+  it('says when a release is not one the knowledge base knows', () => {
+    const [future, fedora, known] = jsonLines(runCli(['check', '99.0', '2.6.40', '6.1', '--arch', 'x86_64', '--json']).stdout);
+    expect(future.notes.join(' ')).toMatch(/99\.0 is newer than the newest release the knowledge base knows \(\d+\.\d+\)/);
+    expect(fedora.notes.join(' ')).toMatch(/2\.6\.40 is not a mainline release/);
+    expect(known.notes).toEqual([]);
+  });
+
   it('treats an rc as its release: lguest is gone from 4.14-rc1', () => {
     const [rc, before] = jsonLines(runCli(['check', '4.14-rc1', '4.13', '--arch', 'i386', '--json']).stdout);
     expect(feature(rc, 'lguest')).toMatchObject({ supported: false, removedIn: '4.14' });

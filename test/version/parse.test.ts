@@ -104,6 +104,8 @@ const bad: Array<[string, string, RegExp]> = [
   ['garbage after the numbers', '6.1foo', /unexpected "foo"/],
   ['major zero', '0.1', /no major version 0/],
   ['two versions', '6.1 6.2', /without spaces/],
+  ['a minor number no release has', '3.1000', /no Linux release has a number that large/],
+  ['a 2.6 number no release has', '2.6.1000', /no Linux release has a number that large/],
 ];
 
 describe('parseKernelVersion: bad input', () => {
