@@ -104,7 +104,7 @@ export function auditConfig(targets: readonly Target[], config: ConfigValues, ve
     const unavailable = availabilityOf(target, key, arch);
     if (unavailable) return { kind: 'unavailable', target, ok: false, unavailable };
     const checks = target.requirements.map((requirement) => evaluateRequirement(requirement, config, key, arch));
-    return { kind: 'audited', target, ok: checks.every(checkPasses), checks };
+    return { kind: 'audited', target, ok: checks.every((check) => check.requirement.optional === true || checkPasses(check)), checks };
   });
 }
 

@@ -90,6 +90,7 @@ export function auditToJson(report: AuditReport) {
               expected: expectedOf(check),
               actual: actualOf(check),
               note: noteOf(check, release),
+              optional: check.requirement.optional === true,
             })),
     })),
   };
@@ -97,7 +98,8 @@ export function auditToJson(report: AuditReport) {
 
 /** The symbols to set for a failing check: every alternative when several would do. */
 function toEnable(check: Check): string[] {
-  if (checkPasses(check)) return [];
+  // An optional symbol is not needed for the target: the fragment enables only what is.
+  if (checkPasses(check) || check.requirement.optional) return [];
   if (check.status === 'module') return [check.symbol];
   return symbolsOf(check.requirement);
 }
@@ -175,9 +177,11 @@ export function formatAuditText(report: AuditReport, color: boolean): string {
     // say nothing about this config: the table leaves them out and counts them; JSON keeps them.
     const shown = verdict.checks.filter((check) => check.status !== 'not-applicable' && check.status !== 'obsolete');
     const obsolete = verdict.checks.filter((check) => check.status === 'obsolete').map(nameOf);
-    const failing = shown.filter((check) => !checkPasses(check)).length;
+    const failing = shown.filter((check) => !checkPasses(check) && check.requirement.optional !== true).length;
     lines.push(`${title}: ${verdict.ok ? style.green('satisfied') : style.red(`not satisfied (${failing} of ${shown.length} checks fail)`)}`);
-    const rows = shown.map((check) => [check.status, nameOf(check), expectedOf(check) ?? '-', actualOf(check) ?? '(absent)'] as const);
+    const rows = shown.map(
+      (check) => [check.status, `${nameOf(check)}${check.requirement.optional ? ' (optional)' : ''}`, expectedOf(check) ?? '-', actualOf(check) ?? '(absent)'] as const,
+    );
     const width = (column: 0 | 1 | 2, heading: string) => Math.max(heading.length, ...rows.map((row) => row[column].length));
     const widths = [width(0, 'status'), width(1, 'symbol'), width(2, 'expected')] as const;
     lines.push(style.dim(`  ${'status'.padEnd(widths[0])}  ${'symbol'.padEnd(widths[1])}  ${'expected'.padEnd(widths[2])}  actual`));

@@ -22,6 +22,8 @@ export interface Requirement {
   arch?: Arch[];
   /** A module will not do: it must be built in (=y). */
   builtin?: true;
+  /** Reported, but a config without it still serves the target (its note says for what it is needed). */
+  optional?: true;
   note: string;
 }
 

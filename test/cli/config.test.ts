@@ -256,7 +256,7 @@ describe('virt-advisor config output', () => {
     for (const target of report.targets) {
       expect(target).toEqual({ id: expect.any(String), ok: expect.any(Boolean), unavailable: null, checks: expect.any(Array) });
       for (const entry of target.checks) {
-        expect(Object.keys(entry)).toEqual(['symbol', 'status', 'expected', 'actual', 'note']);
+        expect(Object.keys(entry)).toEqual(['symbol', 'status', 'expected', 'actual', 'note', 'optional']);
         expect(['ok', 'module', 'missing', 'off', 'obsolete', 'not-applicable']).toContain(entry.status);
         expect(typeof entry.note).toBe('string');
       }
@@ -437,5 +437,20 @@ describe('config refuses what is no file at once', () => {
     const result = runCli(['config', ...args], { timeout: 10_000 });
     expect(result.status).toBe(2);
     expect(expectOneLineError(result.stderr)).toMatch(message);
+  });
+});
+
+describe('optional requirements', () => {
+  it('reports USER_NS for containers but does not fail the target for it, nor put it in the fragment', () => {
+    const file = join(corpus, 'config-boot2docker-3.18.4');
+    const config = readFileSync(file, 'utf8').replace(/^CONFIG_USER_NS=y$/m, '# CONFIG_USER_NS is not set');
+    const json = runCli(['config', '-', '--for', 'containers', '--json'], { input: config });
+    const report = JSON.parse(json.stdout);
+    const userNs = report.targets[0].checks.find((check: any) => check.symbol === 'USER_NS');
+    expect(userNs).toMatchObject({ status: 'off', optional: true });
+    expect(report.targets[0].ok).toBe(true);
+    expect(json.status).toBe(0);
+    const fragment = runCli(['config', '-', '--for', 'containers', '--fragment'], { input: config });
+    expect(fragment.stdout).not.toMatch(/CONFIG_USER_NS/);
   });
 });
