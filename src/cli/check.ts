@@ -65,7 +65,10 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     if (missing.length > 0) {
       unmet = true;
       noteExit(context, 1);
-      context.stderr.write(`virt-advisor: ${version.input} (${arch}) lacks required: ${missing.join(', ')}\n`);
+      // For a vendor or patched kernel the mainline answer may be wrong: say how to know for sure.
+      const backports = version.distribution?.backports;
+      const hint = backports === 'vendor' || backports === 'patched' ? ` (in mainline ${version.release}; this ${version.distribution!.name} kernel may differ: check its config with virt-advisor config)` : '';
+      context.stderr.write(`virt-advisor: ${version.input} (${arch}) lacks required: ${missing.join(', ')}${hint}\n`);
     }
     return out.write(toJson ? toJson(version, arch, verdicts) : formatCheckText(knowledge, version, arch, verdicts, color, releases) + (args.stdin || versions.length > 1 ? '\n' : ''));
   };

@@ -59,8 +59,11 @@ const RULES: Rule[] = [
   { pattern: /stab\d+/i, make: () => ({ ...patched('openvz', 'OpenVZ'), note: 'an OpenVZ kernel: patched for OpenVZ containers' }) },
   { pattern: /^-\d+-pve$/i, make: () => vendor('proxmox', 'Proxmox VE') },
   { pattern: /^-0\d{5}(?:rc\d+)?-/, make: () => ({ ...vendor('ubuntu-mainline', 'Ubuntu mainline build'), backports: 'mainline' }) },
-  { pattern: new RegExp(`^-\\d+-(?:${UBUNTU_FLAVOURS})$`, 'i'), make: () => vendor('ubuntu', 'Ubuntu') },
+  // A trailing + marks a rebuild from a modified tree (CONFIG_LOCALVERSION_AUTO).
+  { pattern: new RegExp(`^-\\d+-(?:${UBUNTU_FLAVOURS})\\+?$`, 'i'), make: () => vendor('ubuntu', 'Ubuntu') },
   { pattern: /\+deb(\d+)/i, make: (m) => vendor('debian', 'Debian', m[1]!) },
+  // A newer kernel built for an older Debian release (backports): 6.1.0-0.deb11.17-amd64
+  { pattern: /^-0\.deb(\d+)\./i, make: (m) => vendor('debian', 'Debian (backports)', m[1]!) },
   { pattern: /bpo/i, make: () => vendor('debian', 'Debian (backports)') },
   { pattern: new RegExp(`^-\\d+-(?:${DEBIAN_FLAVOURS})$`, 'i'), make: () => vendor('debian', 'Debian') },
   { pattern: /-default$|-azure$|\.g[0-9a-f]{7}-/i, make: () => vendor('suse', 'SUSE') },

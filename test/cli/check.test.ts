@@ -70,6 +70,12 @@ describe('virt-advisor check', () => {
       expect(result.status).toBe(1);
       expect(expectOneLineError(result.stderr)).toMatch(/2\.6\.37 \(x86_64\) lacks required: xen-dom0$/);
     });
+    it('says how to know for sure when a vendor kernel lacks a requirement in mainline', () => {
+      const result = runCli(['check', '2.6.32-042stab134.3', '--arch', 'x86_64', '--require', 'openvz']);
+      expect(result.status).toBe(1);
+      expect(expectOneLineError(result.stderr)).toMatch(/lacks required: openvz \(in mainline 2\.6\.32; this OpenVZ kernel may differ: check its config with virt-advisor config\)/);
+    });
+
     it('exits 2 on an unknown id and lists the valid ones', () => {
       const result = runCli(['check', '6.1', '--require', 'kvm,warp-drive']);
       expect(result.status).toBe(2);

@@ -68,6 +68,8 @@ const cases: Array<[string, Expected]> = [
   ['linux-2.6.32.27', { release: '2.6.32', sublevel: 27 }],
   ['6.9~rc1', { release: '6.9', rc: 1 }],
   ['  6.1  ', { release: '6.1' }],
+  ['6.1.0-0.deb11.17-amd64', { release: '6.1', sublevel: 0, distribution: 'debian', distVersion: '11' }],
+  ['5.15.0-1001-aws+', { release: '5.15', sublevel: 0, distribution: 'ubuntu' }],
 ];
 
 describe('parseKernelVersion: the parts', () => {
