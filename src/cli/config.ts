@@ -77,6 +77,7 @@ function archOf(args: ConfigArgs, detected: { arch: Arch; from: string } | null,
   if (args.arch !== undefined) {
     const arch = normalizeArch(String(args.arch));
     if (!arch) throw new UserError(`unknown architecture "${args.arch}" (expected one of: ${ARCHES.join(', ')}, or an alias such as amd64, aarch64, i686)`);
+    if (detected && detected.arch !== arch) return { arch, from: `--arch, though the config itself says ${detected.arch} (${detected.from})` };
     return { arch, from: '--arch' };
   }
   if (!detected) throw new UserError(`cannot tell the architecture of ${shown} from its header or symbols; give --arch`);
@@ -107,6 +108,8 @@ export async function runConfig(args: ConfigArgs, context: CliContext): Promise<
 
   const { version, from: versionFrom } = versionOf(args, config.header.version, input.shown);
   const { arch, from: archFrom } = archOf(args, archOfConfig(config), input.shown);
+  // Auditing a config as another architecture's is allowed (--arch wins) but never silent.
+  if (archFrom.startsWith('--arch, though')) context.stderr.write(`virt-advisor: warning: ${input.shown}: auditing as ${arch} by ${archFrom}\n`);
   const targets = chosen ?? defaultTargets(allTargets, version, arch);
   const report: AuditReport = {
     file: input.file,

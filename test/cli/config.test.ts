@@ -454,3 +454,11 @@ describe('optional requirements', () => {
     expect(fragment.stdout).not.toMatch(/CONFIG_USER_NS/);
   });
 });
+
+describe('--arch against the config', () => {
+  it('audits as --arch says, but warns when the config says otherwise', () => {
+    const result = runCli(['config', join(corpus, 'config-debian-6.1.192-amd64'), '--arch', 'arm64', '--for', 'kvm-host']);
+    expect(result.stderr).toMatch(/^virt-advisor: warning: .*auditing as arm64 by --arch, though the config itself says x86_64 \(CONFIG_X86_64=y\)\n$/);
+    expect(result.stdout).toMatch(/arch:\s+arm64 \(from --arch, though the config itself says x86_64/);
+  });
+});
