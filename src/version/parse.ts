@@ -41,7 +41,8 @@ function fail(input: string, expected: string): never {
 /** Shows the input in an error message: printable, short, on one line. */
 export function quote(input: string): string {
   const shown = input.length > 60 ? `${input.slice(0, 57)}...` : input;
-  return JSON.stringify(shown);
+  // Escaped beyond JSON's rules: a terminal should not receive raw binary or look-alike characters.
+  return JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function toNumber(input: string, digits: string): number {
@@ -113,6 +114,9 @@ export function parseKernelVersion(raw: string): KernelVersion {
     }
   }
 
+  // "6.9." or "6.9-rc" is a version cut short, not a suffix; a lone "+" is a real one (a dirty tree).
+  if (/^[-._~]+$/.test(rest)) fail(input, `it ends in "${rest}" with nothing after it`);
+  if (rc === null && /^[-~]?rc$/i.test(rest)) fail(input, 'the rc has no number, as in 6.9-rc1');
   const local = rest === '' ? null : rest;
   return {
     input,

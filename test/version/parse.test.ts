@@ -107,6 +107,9 @@ const bad: Array<[string, string, RegExp]> = [
   ['major zero', '0.1', /no major version 0/],
   ['two versions', '6.1 6.2', /without spaces/],
   ['a minor number no release has', '3.1000', /no Linux release has a number that large/],
+  ['a trailing dot', '6.9.', /ends in "\." with nothing after it/],
+  ['an rc without its number', '6.9-rc', /the rc has no number/],
+  ['non-ASCII, shown escaped', '6.1\u00e9x', /"6\.1\\u00e9x"/],
   ['a 2.6 number no release has', '2.6.1000', /no Linux release has a number that large/],
 ];
 
