@@ -35,8 +35,11 @@ export function loadRulesDirectory(dir: string): { rules: RuleSources; problems:
   };
 }
 
-/** Reads every <dir>/<folder>/*.json, keeping those that pass their schema and are named by their id. */
-function readEntries<T extends { id: string }>(
+/**
+ * Reads every <dir>/<folder>/*.json, keeping those that pass their schema and are named by their
+ * id; the $schema pointer that editors use is dropped.
+ */
+export function readEntries<T extends { id: string }>(
   dir: string,
   folder: string,
   validate: (file: string, data: unknown) => RuleProblem[],
@@ -56,9 +59,9 @@ function readEntries<T extends { id: string }>(
     const schemaProblems = validate(file, data);
     problems.push(...schemaProblems);
     if (schemaProblems.length > 0) continue;
-    const entry = data as T;
+    const { $schema: _pointer, ...entry } = data as T & { $schema?: string };
     if (`${entry.id}.json` !== name) problems.push({ file, message: `id "${entry.id}" does not match the file name` });
-    entries.push(entry);
+    entries.push(entry as unknown as T);
   }
   return entries;
 }

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import approachSchema from '../../rules/approach.schema.json' with { type: 'json' };
 import schema from '../../rules/schema.json' with { type: 'json' };
+import targetSchema from '../../rules/targets.schema.json' with { type: 'json' };
 
 /** A problem found in the knowledge base, tied to the file it is in. */
 export interface RuleProblem {
@@ -29,6 +30,11 @@ export function validateFeature(file: string, data: unknown): RuleProblem[] {
 /** Checks one approach file against rules/approach.schema.json. */
 export function validateApproach(file: string, data: unknown): RuleProblem[] {
   return problemsOf(file, validator(approachSchema), data);
+}
+
+/** Checks one config-audit target file against rules/targets.schema.json. */
+export function validateTarget(file: string, data: unknown): RuleProblem[] {
+  return problemsOf(file, validator(targetSchema), data);
 }
 
 function problemsOf(file: string, validate: ValidateFunction, data: unknown): RuleProblem[] {

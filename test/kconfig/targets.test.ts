@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileTargets, validateTarget } from '../../src/rules/targets-compile.js';
+import { compileTargets } from '../../src/rules/targets-compile.js';
+import { validateTarget } from '../../src/rules/validate.js';
 import {
   archesWithinTarget,
   gatesAgreeWithFeatures,
