@@ -1,5 +1,6 @@
-// Builds what the CLI runs: checks rules/ (schema + lint) into dist/knowledge.json, refusing any
-// problem, and bundles src/ into one file so start-up reads one module.
+// Builds what the CLI runs: checks rules/ (schema + lint) into dist/knowledge.json and
+// dist/targets.json, refusing any problem, and bundles src/ into one file so start-up reads one
+// module.
 // Usage: node scripts/build.mjs [--rules-only]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -24,33 +25,16 @@ await build({
   outfile: join(dist, 'tools', 'compile-rules.mjs'),
 });
 const { compileRules } = await import(pathToFileURL(join(dist, 'tools', 'compile-rules.mjs')).href);
-const problems = compileRules(join(root, 'rules'), rulesOnly ? null : join(dist, 'knowledge.json'));
+const problems = compileRules(join(root, 'rules'), rulesOnly ? null : dist);
 for (const problem of problems) console.error(`rules/${problem.file}: ${problem.message}`);
 if (problems.length > 0) {
   console.error(`${problems.length} problem(s) in rules/`);
   process.exit(1);
 }
-// --- config targets (virt-advisor config): rules/targets/*.json, checked against
-// rules/targets.schema.json and linted, into dist/targets.json; plus the audit benchmark module
-// that scripts/bench.mjs loads from dist/tools/config-bench.mjs.
-await build({
-  ...common,
-  entryPoints: ['src/rules/targets-compile.ts'],
-  format: 'esm',
-  packages: 'external',
-  outfile: join(dist, 'tools', 'compile-targets.mjs'),
-});
-const { compileTargets } = await import(pathToFileURL(join(dist, 'tools', 'compile-targets.mjs')).href);
-const targetProblems = compileTargets(join(root, 'rules'), rulesOnly ? null : join(dist, 'targets.json'));
-for (const problem of targetProblems) console.error(`rules/${problem.file}: ${problem.message}`);
-if (targetProblems.length > 0) {
-  console.error(`${targetProblems.length} problem(s) in rules/targets`);
-  process.exit(1);
-}
 if (!rulesOnly) {
+  // The config audit's benchmark, which scripts/bench.mjs loads.
   await build({ ...common, entryPoints: ['src/bench/config-bench.ts'], format: 'esm', outfile: join(dist, 'tools', 'config-bench.mjs') });
 }
-// --- end of config targets
 
 if (rulesOnly) {
   console.log('rules: ok');

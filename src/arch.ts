@@ -81,6 +81,3 @@ export function currentArch(): Arch | undefined {
   return byNode[process.arch];
 }
 
-export function archAliases(): string[] {
-  return Object.keys(ALIASES);
-}

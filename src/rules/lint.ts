@@ -26,15 +26,18 @@ function* versionsOf(feature: Feature): Generator<[string, string]> {
   }
 }
 
-export const duplicateIds: LintCheck = ({ features }) => {
+/** The problems of entries sharing an id: every repeat after the first is named. */
+export function duplicateIdProblems<T extends { id: string }>(entries: T[], fileOf: (entry: T) => string): RuleProblem[] {
   const seen = new Set<string>();
   const problems: RuleProblem[] = [];
-  for (const feature of features) {
-    if (seen.has(feature.id)) problems.push({ file: fileOf(feature), message: `duplicate id "${feature.id}"` });
-    seen.add(feature.id);
+  for (const entry of entries) {
+    if (seen.has(entry.id)) problems.push({ file: fileOf(entry), message: `duplicate id "${entry.id}"` });
+    seen.add(entry.id);
   }
   return problems;
-};
+}
+
+export const duplicateIds: LintCheck = ({ features }) => duplicateIdProblems(features, fileOf);
 
 export const realReleases: LintCheck = ({ features, releases }) => {
   const known = new Set(releases.releases.map((release) => release.name));

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Approach } from './approaches.js';
+import type { Target } from './targets.js';
 import type { CpuFlagCatalog, Feature, ReleaseList } from './types.js';
-import { validateApproach, validateFeature, type RuleProblem } from './validate.js';
+import { validateApproach, validateFeature, validateTarget, type RuleProblem } from './validate.js';
 
 /** Everything in rules/: the features and the vocabularies they are checked against. */
 export interface RuleSources {
@@ -33,6 +34,12 @@ export function loadRulesDirectory(dir: string): { rules: RuleSources; problems:
     },
     problems,
   };
+}
+
+/** Reads rules/targets/*.json (the config audit's targets), keeping those that pass their schema. */
+export function loadTargetsDirectory(dir: string): { targets: Target[]; problems: RuleProblem[] } {
+  const problems: RuleProblem[] = [];
+  return { targets: readEntries<Target>(dir, 'targets', validateTarget, problems), problems };
 }
 
 /**

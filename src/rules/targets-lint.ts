@@ -2,6 +2,7 @@ import { ARCHES, type Arch } from '../arch.js';
 import { releaseNameKey } from '../version/compare.js';
 import { symbolsOf, type Requirement, type Target } from './targets.js';
 import type { Feature, ReleaseList } from './types.js';
+import { duplicateIdProblems } from './lint.js';
 import type { RuleProblem } from './validate.js';
 
 /** What the target checks look at: the targets, and the rest of rules/ they must agree with. */
@@ -26,15 +27,7 @@ function* gatesOf(target: Target): Generator<[string, string, string, string | u
   }
 }
 
-export const uniqueTargetIds: TargetLintCheck = ({ targets }) => {
-  const seen = new Set<string>();
-  const problems: RuleProblem[] = [];
-  for (const target of targets) {
-    if (seen.has(target.id)) problems.push({ file: fileOf(target), message: `duplicate id "${target.id}"` });
-    seen.add(target.id);
-  }
-  return problems;
-};
+export const uniqueTargetIds: TargetLintCheck = ({ targets }) => duplicateIdProblems(targets, fileOf);
 
 export const targetVersionsAreReleases: TargetLintCheck = ({ targets, releases }) => {
   const known = new Set(releases.releases.map((release) => release.name));

@@ -20,8 +20,3 @@ export function releaseNameKey(release: string): number {
   }
   return key;
 }
-
-/** Orders two release names: negative when a is older. */
-export function compareReleases(a: string, b: string): number {
-  return releaseNameKey(a) - releaseNameKey(b);
-}

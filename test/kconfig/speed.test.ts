@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { benchConfigs } from '../../src/bench/config-bench.js';
-import { loadTargetsDirectory } from '../../src/rules/targets-compile.js';
+import { loadTargetsDirectory } from '../../src/rules/load.js';
 
 const corpus = fileURLToPath(new URL('../../../shared/corpus/configs/', import.meta.url));
 const targets = loadTargetsDirectory(fileURLToPath(new URL('../../rules', import.meta.url))).targets;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileTargets } from '../../src/rules/targets-compile.js';
+import { compileRules } from '../../src/rules/compile.js';
 import { validateTarget } from '../../src/rules/validate.js';
 import {
   archesWithinTarget,
@@ -131,6 +131,6 @@ describe('rules/targets.schema.json', () => {
 
 describe('rules/targets', () => {
   it('passes its schema and every lint check', () => {
-    expect(compileTargets(fileURLToPath(new URL('../../rules', import.meta.url)), null)).toEqual([]);
+    expect(compileRules(fileURLToPath(new URL('../../rules', import.meta.url)), null)).toEqual([]);
   });
 });
