@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'virt-advisor.cjs');
-const corpus = join(root, '..', 'shared', 'corpus');
+const corpus = join(root, 'test', 'fixtures', 'corpus');
 const runs = Number(process.env.BENCH_RUNS ?? 40);
 
 function timeOnce(args) {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './run.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/configs/', import.meta.url));
+const corpus = fileURLToPath(new URL('../fixtures/corpus/configs/', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/configs/', import.meta.url));
 const roots = fileURLToPath(new URL('../fixtures/roots/', import.meta.url));
 const ALL = ['kvm-host', 'kvm-guest', 'xen-dom0', 'xen-domu', 'containers', 'vfio-passthrough', 'lguest'] as const;
@@ -421,7 +421,7 @@ describe('virt-advisor config on bad input', () => {
 
 describe('config text output', () => {
   it('leaves renamed symbols out of the table and names them once', () => {
-    const file = new URL('../../../shared/corpus/configs/config-firecracker-guest-6.18.44-fc', import.meta.url).pathname;
+    const file = new URL('../fixtures/corpus/configs/config-firecracker-guest-6.18.44-fc', import.meta.url).pathname;
     const result = runCli(['config', file, '--for', 'kvm-guest']);
     expect(result.status).toBe(0);
     expect(result.stdout).not.toMatch(/^\s+obsolete\s/m);

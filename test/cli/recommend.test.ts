@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './run.js';
 
-const cpuinfo = (name: string) => new URL(`../../../shared/corpus/cpuinfo/${name}`, import.meta.url).pathname;
+const cpuinfo = (name: string) => new URL(`../fixtures/corpus/cpuinfo/${name}`, import.meta.url).pathname;
 const fixture = (name: string) => new URL(`../fixtures/roots/${name}`, import.meta.url).pathname;
 
 function recommendJson(args: string[]) {

@@ -10,7 +10,7 @@ import {
   type ArchHint,
 } from '../../src/host/cpuinfo.js';
 
-const corpusDir = new URL('../../../shared/corpus/cpuinfo/', import.meta.url);
+const corpusDir = new URL('../fixtures/corpus/cpuinfo/', import.meta.url);
 
 /** The feature words that matter for virtualization; each expectation lists those the file shows. */
 const VIRT_WORDS = ['vmx', 'svm', 'sie', 'lvz', 'h', 'hypervisor'] as const;

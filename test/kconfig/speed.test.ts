@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { benchConfigs } from '../../src/bench/config-bench.js';
 import { loadTargetsDirectory } from '../../src/rules/load.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/configs/', import.meta.url));
+const corpus = fileURLToPath(new URL('../fixtures/corpus/configs/', import.meta.url));
 const targets = loadTargetsDirectory(fileURLToPath(new URL('../../rules', import.meta.url))).targets;
 
 describe('config audit speed', () => {

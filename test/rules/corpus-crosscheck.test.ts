@@ -32,7 +32,7 @@ const { rules } = loadRulesDirectory(fileURLToPath(new URL('../../rules', import
 
 describe.each(MAINLINE_BASED)('%s', (name) => {
   it('mentions no Kconfig symbol outside the releases the knowledge base gives it', () => {
-    const config = parseKconfig(readFileSync(new URL(`../../../shared/corpus/configs/${name}`, import.meta.url), 'utf8'));
+    const config = parseKconfig(readFileSync(new URL(`../fixtures/corpus/configs/${name}`, import.meta.url), 'utf8'));
     const version = parseKernelVersion(config.header.version!);
     const arch = archOfConfig(config)!.arch;
     const key = releaseKey(version);

@@ -5,7 +5,7 @@ import { parseKernelVersion } from '../../src/version/parse.js';
 import { releaseNameKey } from '../../src/version/compare.js';
 import { compareVersions } from '../../src/version/order.js';
 
-const corpus = readFileSync(new URL('../../../shared/corpus/versions.txt', import.meta.url), 'utf8')
+const corpus = readFileSync(new URL('../fixtures/corpus/versions.txt', import.meta.url), 'utf8')
   .split('\n')
   .map((line) => line.trim())
   .filter((line) => line !== '' && !line.startsWith('#'));
