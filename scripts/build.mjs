@@ -15,7 +15,15 @@ const dist = join(root, 'dist');
 const rulesOnly = process.argv.includes('--rules-only');
 mkdirSync(dist, { recursive: true });
 
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: root };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  define: { __VIRT_ADVISOR_VERSION__: JSON.stringify(pkg.version) },
+};
 
 await build({
   ...common,

@@ -14,7 +14,8 @@ export const ARCHES = [
 
 export type Arch = (typeof ARCHES)[number];
 
-const ALIASES: Record<string, Arch> = {
+// A Map, not an object: a name such as "constructor" must find nothing.
+const ALIASES = new Map<string, Arch>(Object.entries({
   x86_64: 'x86_64',
   amd64: 'x86_64',
   x64: 'x86_64',
@@ -55,16 +56,16 @@ const ALIASES: Record<string, Arch> = {
   loong64: 'loongarch64',
   ia64: 'ia64',
   itanium: 'ia64',
-};
+} satisfies Record<string, Arch>));
 
 /** Maps an architecture name as `uname -m`, Debian, Node or Kconfig spell it to ours; undefined if unknown. */
 export function normalizeArch(name: string): Arch | undefined {
-  return ALIASES[name.trim().toLowerCase()];
+  return ALIASES.get(name.trim().toLowerCase());
 }
 
 /** The architecture of the machine this runs on, from Node's view of it. */
 export function currentArch(): Arch | undefined {
-  const byNode: Record<string, Arch> = {
+  const byNode = new Map<string, Arch>(Object.entries({
     x64: 'x86_64',
     ia32: 'i386',
     arm64: 'arm64',
@@ -77,7 +78,7 @@ export function currentArch(): Arch | undefined {
     mipsel: 'mips',
     riscv64: 'riscv64',
     loong64: 'loongarch64',
-  };
-  return byNode[process.arch];
+  } satisfies Record<string, Arch>));
+  return byNode.get(process.arch);
 }
 

@@ -1,10 +1,10 @@
-import type { Argv } from 'yargs';
 import { UserError } from '../errors.js';
 import { compileChecker } from '../engine/check.js';
 import { createCheckJsonFormatter, formatCheckText, knownReleases } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
-import { knowledgeBase, listOption, noteExit, resolveArch, type CliContext } from './context.js';
-import { BufferedWriter, readLines, useColor } from './io.js';
+import { colorOf, knowledgeBase, listOption, noteExit, resolveArch, unknownFeature, type CliContext } from './context.js';
+import { BufferedWriter, readLines, terminalWidth } from './io.js';
+import { wrapText } from '../format/wrap.js';
 
 export interface CheckArgs {
   versions?: string[];
@@ -16,24 +16,13 @@ export interface CheckArgs {
   stdin?: boolean;
 }
 
-export function checkOptions(yargs: Argv) {
-  return yargs
-    .positional('versions', { type: 'string', array: true, describe: 'kernel versions: uname -r output, tags such as v6.9-rc1, /proc/version lines' })
-    .option('arch', { type: 'string', describe: "architecture (x86_64, i386, arm64, ...; aliases such as amd64 work); default: this machine's" })
-    .option('json', { type: 'boolean', describe: 'one JSON object per version, one per line' })
-    .option('require', { type: 'string', array: true, describe: 'feature ids that must be supported (comma-separated or repeated); exit 1 if not' })
-    .option('stdin', { type: 'boolean', describe: 'read versions from standard input, one per line' });
-}
-
 /** `virt-advisor check`: what each kernel version can do. Returns the exit code. */
 export async function runCheck(args: CheckArgs, context: CliContext): Promise<number> {
   const knowledge = knowledgeBase(context);
   const arch = resolveArch(args.arch);
   const required = listOption(args.require);
   const unknown = required.filter((id) => !knowledge.byId.has(id));
-  if (unknown.length > 0) {
-    throw new UserError(`unknown feature id ${unknown.map((id) => `"${id}"`).join(', ')} (valid ids: ${[...knowledge.byId.keys()].sort().join(', ')})`);
-  }
+  if (unknown.length > 0) throw unknownFeature(unknown, knowledge);
   // Scripts put `--` before values that may start with a dash; those arrive after the command name.
   const versions = [...(args.versions ?? []), ...(args._ ?? []).slice(1).map(String)];
   if (args.stdin && versions.length > 0) throw new UserError('give versions as arguments or with --stdin, not both');
@@ -44,7 +33,8 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));
   const releases = knownReleases(knowledge.releases);
   const toJson = args.json ? createCheckJsonFormatter(releases) : null;
-  const color = useColor(context.stdout, context.env);
+  const color = colorOf(context);
+  const width = terminalWidth(context.stdout);
   const out = new BufferedWriter(context.stdout);
   let badInput = false;
   let unmet = false;
@@ -70,7 +60,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       const hint = backports === 'vendor' || backports === 'patched' ? ` (in mainline ${version.release}; this ${version.distribution!.name} kernel may differ: check its config with virt-advisor config)` : '';
       context.stderr.write(`virt-advisor: ${version.input} (${arch}) lacks required: ${missing.join(', ')}${hint}\n`);
     }
-    return out.write(toJson ? toJson(version, arch, verdicts) : formatCheckText(knowledge, version, arch, verdicts, color, releases) + (args.stdin || versions.length > 1 ? '\n' : ''));
+    return out.write(toJson ? toJson(version, arch, verdicts) : wrapText(formatCheckText(knowledge, version, arch, verdicts, color, releases), width) + (args.stdin || versions.length > 1 ? '\n' : ''));
   };
 
   let linesRead = 0;

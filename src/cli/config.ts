@@ -1,5 +1,4 @@
-import type { Argv } from 'yargs';
-import { ARCHES, normalizeArch, type Arch } from '../arch.js';
+import { normalizeArch, type Arch } from '../arch.js';
 import { UserError } from '../errors.js';
 import { auditConfig, defaultTargets } from '../engine/audit.js';
 import { auditToJson, formatAuditText, formatFragment, type AuditReport } from '../format/audit.js';
@@ -9,8 +8,9 @@ import { looksLikeConfig, parseKconfig } from '../kconfig/parse.js';
 import { decodeConfigBytes, readConfigFile, readConfigStream } from '../kconfig/read.js';
 import { loadTargets, type Target } from '../rules/targets.js';
 import { parseKernelVersion, type KernelVersion } from '../version/parse.js';
-import { listOption, type CliContext } from './context.js';
-import { useColor } from './io.js';
+import { colorOf, listOption, unknownArch, writeText, type CliContext } from './context.js';
+import { quote, jsonLine } from '../escape.js';
+import { didYouMean } from './suggest.js';
 
 export interface ConfigArgs {
   file?: string;
@@ -20,17 +20,6 @@ export interface ConfigArgs {
   json?: boolean;
   fragment?: boolean;
   root?: string;
-}
-
-export function configOptions(yargs: Argv) {
-  return yargs
-    .positional('file', { type: 'string', describe: 'a .config, a gzip-compressed one (/proc/config.gz), or - for standard input; default: the running kernel\'s' })
-    .option('for', { type: 'string', array: true, describe: 'targets to audit (repeatable, comma-separated)' })
-    .option('kernel', { type: 'string', describe: 'the kernel version the config is for (default: from its header)' })
-    .option('arch', { type: 'string', describe: 'the architecture (default: from the header or the config)' })
-    .option('json', { type: 'boolean', describe: 'machine-readable output' })
-    .option('fragment', { type: 'boolean', describe: 'print CONFIG_X=y lines that enable what is missing' })
-    .option('root', { type: 'string', describe: 'find the running kernel\'s config under this root directory', default: '/' });
 }
 
 interface ConfigInput {
@@ -76,7 +65,7 @@ function versionOf(args: ConfigArgs, headerVersion: string | null, shown: string
 function archOf(args: ConfigArgs, detected: { arch: Arch; from: string } | null, shown: string): { arch: Arch; from: string } {
   if (args.arch !== undefined) {
     const arch = normalizeArch(String(args.arch));
-    if (!arch) throw new UserError(`unknown architecture "${args.arch}" (expected one of: ${ARCHES.join(', ')}, or an alias such as amd64, aarch64, i686)`);
+    if (!arch) throw unknownArch(String(args.arch));
     if (detected && detected.arch !== arch) return { arch, from: `--arch, though the config itself says ${detected.arch} (${detected.from})` };
     return { arch, from: '--arch' };
   }
@@ -88,7 +77,8 @@ function chooseTargets(all: Target[], requested: string[]): Target[] {
   const byId = new Map(all.map((target) => [target.id, target]));
   const unknown = requested.filter((id) => !byId.has(id));
   if (unknown.length > 0) {
-    throw new UserError(`unknown target ${unknown.map((id) => `"${id}"`).join(', ')} (valid targets: ${all.map((target) => target.id).join(', ')})`);
+    const ids = all.map((target) => target.id);
+    throw new UserError(`unknown target ${unknown.map((id) => quote(id)).join(', ')}${didYouMean(unknown[0]!, ids)} (valid targets: ${ids.join(', ')})`);
   }
   return [...new Set(requested)].map((id) => byId.get(id)!);
 }
@@ -123,11 +113,8 @@ export async function runConfig(args: ConfigArgs, context: CliContext): Promise<
     verdicts: auditConfig(targets, config.values, version, arch),
   };
 
-  const output = args.json
-    ? `${JSON.stringify(auditToJson(report), null, 2)}\n`
-    : args.fragment
-      ? formatFragment(report)
-      : formatAuditText(report, useColor(context.stdout, context.env));
-  context.stdout.write(output);
+  if (args.json) context.stdout.write(`${jsonLine(auditToJson(report), 2)}\n`);
+  else if (args.fragment) context.stdout.write(formatFragment(report));
+  else writeText(context, formatAuditText(report, colorOf(context)));
   return report.verdicts.every((verdict) => verdict.ok) ? 0 : 1;
 }

@@ -1,8 +1,25 @@
 import type { Readable, Writable } from 'node:stream';
 
-/** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
+/** Values of FORCE_COLOR that turn colour on, as Node's tty.WriteStream#getColorDepth reads them. */
+const FORCE_COLOR_ON = new Set(['', '1', 'true', '2', '3']);
+
+/**
+ * Whether to colour text output, deciding as Node's own hasColors() does: FORCE_COLOR first (on for
+ * '', 1, 2, 3 or true, off for anything else, into a pipe too), then NO_COLOR, NODE_DISABLE_COLORS or
+ * TERM=dumb turn it off; otherwise a terminal's own colour support decides. --color/--no-color
+ * (flag) overrides them all.
+ */
+export function useColor(stream: { isTTY?: boolean; hasColors?: (env?: object) => boolean }, env: NodeJS.ProcessEnv = process.env, flag?: boolean): boolean {
+  if (flag !== undefined) return flag;
+  if (env.FORCE_COLOR !== undefined) return FORCE_COLOR_ON.has(env.FORCE_COLOR);
+  if (env.NO_COLOR !== undefined || env.NODE_DISABLE_COLORS !== undefined || env.TERM === 'dumb') return false;
+  if (stream.isTTY !== true) return false;
+  return typeof stream.hasColors === 'function' ? stream.hasColors(env) : true;
+}
+
+/** The terminal width text output is wrapped to, or null: into a pipe, lines stay whole. */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number | null {
+  return stream.isTTY === true && typeof stream.columns === 'number' && stream.columns >= 20 ? stream.columns : null;
 }
 
 /**

@@ -1,105 +1,92 @@
+import type { Argv } from 'yargs';
 import yargs from 'yargs/yargs';
+import { escapeText } from '../escape.js';
 import { UserError } from '../errors.js';
-import { checkOptions, runCheck, type CheckArgs } from './check.js';
-import { configOptions, runConfig, type ConfigArgs } from './config.js';
 import type { CliContext } from './context.js';
-import { runExplain, runList } from './features.js';
-import { runHost } from './host.js';
-import { recommendOptions, runRecommend, type RecommendArgs } from './recommend.js';
+import { choicesOf } from './choices.js';
+import { preflight } from './preflight.js';
+import { COMMANDS, EXIT_CODES, GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './spec.js';
+import { BUGS_URL, VERSION } from './version.js';
 
-const EPILOG = `Exit codes:
-  0  done; every requirement met; recommend: an approach is eligible
-  1  a requirement is not met (check --require, a config target); recommend: none is eligible
-  2  bad input or usage (the message says which); with several versions, at least one was bad
-  130  the questionnaire was interrupted (Ctrl-C)
+type Handler = (args: any, context: CliContext) => number | Promise<number>;
 
-Docs and sources: every version in the knowledge base cites its source (virt-advisor explain <id>).`;
+// Each command's module is loaded only when that command runs.
+const HANDLERS: Record<string, () => Promise<Handler>> = {
+  recommend: async () => (await import('./recommend.js')).runRecommend,
+  host: async () => (await import('./host.js')).runHost,
+  check: async () => (await import('./check.js')).runCheck,
+  list: async () => (await import('./features.js')).runList,
+  explain: async () => (await import('./features.js')).runExplain,
+  config: async () => (await import('./config.js')).runConfig,
+  completion: async () => (await import('./completion.js')).runCompletion,
+};
+
+function describeOption(option: OptionSpec, context: CliContext, withChoices: boolean): string {
+  const parts = [option.describe];
+  if (withChoices && option.choices) parts.push(`[one of: ${choicesOf(option.choices, context).join(', ')}${option.choices === 'arches' ? '; aliases such as amd64, aarch64, i686, ppc64le work' : ''}]`);
+  if (option.defaultText) parts.push(`[default: ${option.defaultText}]`);
+  return parts.join(' ');
+}
+
+function configure(y: Argv, command: CommandSpec, context: CliContext, withChoices: boolean): Argv {
+  for (const positional of command.positionals) {
+    y = y.positional(positional.name, { type: 'string', describe: positional.describe });
+  }
+  for (const option of command.options) {
+    y = y.option(option.name, { type: option.type, describe: describeOption(option, context, withChoices) });
+  }
+  for (const example of command.examples) y = y.example(example.command, example.meaning);
+  return y;
+}
+
+const EPILOG = `Exit codes:\n${EXIT_CODES.map((exit) => `  ${String(exit.code).padEnd(4)}${exit.meaning}`).join('\n')}
+
+Every version in the knowledge base cites its source (virt-advisor explain <id>). Bugs: ${BUGS_URL}`;
 
 /**
- * Runs one command line and returns its exit code. User errors print one line; any other error
- * escapes with its stack, because it is a bug.
+ * Runs one command line and returns its exit code. User errors are thrown as UserError (one line,
+ * exit 2 or their own code); anything else is a bug.
  */
 export async function run(argv: string[], context: CliContext): Promise<number> {
   context.argv = argv;
+  const plan = preflight(argv);
   let exitCode = 0;
-  const stdoutWidth = (context.stdout as { columns?: number }).columns;
-  const parser = yargs(argv)
+  const width = (context.stdout as { isTTY?: boolean; columns?: number }).isTTY ? (context.stdout as { columns?: number }).columns : undefined;
+  let parser = yargs(argv)
     .scriptName('virt-advisor')
     .usage('$0 [command] [options]\n\nWhich Linux virtualization approach fits a machine, which kernel it needs, and what a kernel version or config supports.')
-    .command(
-      ['recommend', '$0'],
-      'recommend an approach and a minimum kernel for this machine (asks on a terminal; the default command)',
-      (y) =>
-        recommendOptions(y)
-          .example('$0 recommend --detect', 'read this machine and answer')
-          .example('$0 recommend --arch x86_64 --cpu-flags "vmx lm" --guest windows --goal performance --json', ''),
-      async (args) => {
-        exitCode = await runRecommend(args as RecommendArgs, context);
-      },
-    )
-    .command(
-      'host',
-      'what can be read of this machine, and where each fact came from',
-      (y) => y.option('root', { type: 'string', default: '/', describe: 'read the machine whose filesystem is mounted here' }).option('json', { type: 'boolean' }),
-      (args) => {
-        exitCode = runHost(args, context);
-      },
-    )
-    .command(
-      'check [versions..]',
-      'what a kernel version can do, feature by feature',
-      (y) => checkOptions(y).example('$0 check "$(uname -r)"', '').example('$0 check 2.6.23 3.0 --arch i386 --require lguest', '').example('cat versions.txt | $0 check --stdin --json', ''),
-      async (args) => {
-        exitCode = await runCheck(args as CheckArgs, context);
-      },
-    )
-    .command(
-      'list',
-      'the features the knowledge base knows',
-      (y) => y.option('arch', { type: 'string', describe: 'only features mainline has had on this architecture' }).option('json', { type: 'boolean' }),
-      (args) => {
-        exitCode = runList(args, context);
-      },
-    )
-    .command(
-      'explain <id>',
-      'everything known about one feature, with sources',
-      (y) => y.positional('id', { type: 'string', demandOption: true }).option('json', { type: 'boolean' }),
-      (args) => {
-        exitCode = runExplain(args as { id: string; json?: boolean }, context);
-      },
-    )
-    .command(
-      'config [file]',
-      'audit a kernel .config for a use: KVM host or guest, Xen, containers, VFIO',
-      (y) => configOptions(y).example('$0 config /boot/config-$(uname -r) --for kvm-host', '').example('$0 config .config --for containers --fragment > fix.config', ''),
-      async (args) => {
-        exitCode = await runConfig(args as ConfigArgs, context);
-      },
-    )
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .strict()
     .epilog(EPILOG)
-    .wrap(Math.min(100, stdoutWidth ?? 100))
-    .middleware(refuseRepeatedOptions)
+    .wrap(width ? Math.min(width, 120) : null)
     .exitProcess(false)
     .fail((message, error) => {
       if (error && !(error instanceof UserError)) throw error;
       throw error ?? new UserError(message);
-    })
-    .help()
-    .version();
+    });
+  for (const command of COMMANDS) {
+    const names = command.isDefault ? [command.name, '$0'] : [command.name];
+    const usage = [command.name, ...command.positionals.map((positional) => positional.usage)].join(' ');
+    parser = parser.command(
+      names.map((name, index) => (index === 0 ? usage : name)),
+      command.summary,
+      (y) => {
+        const configured = configure(y, command, context, plan.wantsHelp && plan.command === command);
+        // Help for a named command describes it; plain --help describes the program.
+        return plan.named ? configured.usage(`$0 ${usage} [options]\n\n${command.description}`) : configured;
+      },
+      async (args) => {
+        context.colorFlag = args.color as boolean | undefined;
+        const handler = await HANDLERS[command.name]!();
+        exitCode = await handler(args, context);
+      },
+    );
+  }
+  const color = GLOBAL_OPTIONS.find((option) => option.name === 'color')!;
+  parser = parser.option('color', { type: 'boolean', describe: color.describe, global: true }).help('help', 'show help').alias('h', 'help').version('version', 'show the version', VERSION);
   skipHelpCaching(parser);
   await parser.parseAsync();
   return exitCode;
-}
-
-/** Options that take one value: yargs makes an array of a repeated one, which would be misread. */
-const SINGLE_VALUED = ['arch', 'kernel', 'root', 'cpu-flags', 'cpuinfo', 'file', 'id'];
-
-function refuseRepeatedOptions(argv: Record<string, unknown>): void {
-  for (const name of SINGLE_VALUED) {
-    if (Array.isArray(argv[name])) throw new UserError(`--${name} given more than once (${(argv[name] as unknown[]).map(String).join(', ')}); give it once`);
-  }
 }
 
 /**
@@ -118,8 +105,29 @@ function skipHelpCaching(parser: object): void {
  */
 function outputFailure(error: NodeJS.ErrnoException, context: CliContext): number {
   if (error.code === 'EPIPE') return context.exitSoFar ?? 0;
-  process.stderr.write(`virt-advisor: cannot write the output: ${error.code ?? error.message}\n`);
+  writeError(`virt-advisor: cannot write the output: ${error.code ?? error.message}\n`);
   return 2;
+}
+
+/** Writes to stderr; a stderr that cannot be written to (closed, full) must not stop the work. */
+export function writeError(text: string): void {
+  try {
+    process.stderr.write(text, () => {});
+  } catch {
+    // Nothing more can be said.
+  }
+}
+
+export const INTERNAL_ERROR = 70;
+
+/** One line for a bug, and its stack only when asked for: what a user can report. */
+export function reportInternalError(error: unknown, env: NodeJS.ProcessEnv): number {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  writeError(
+    `virt-advisor: internal error (a bug in virt-advisor ${VERSION}, not in your input): ${escapeText(message).slice(0, 300)}; please report it with the command line at ${BUGS_URL}${env.VIRT_ADVISOR_DEBUG === '1' ? '' : ' (VIRT_ADVISOR_DEBUG=1 shows the stack)'}\n`,
+  );
+  if (env.VIRT_ADVISOR_DEBUG === '1' && error instanceof Error && error.stack) writeError(`${error.stack}\n`);
+  return INTERNAL_ERROR;
 }
 
 /** The binary's entry: real streams, one-line errors, exit codes. */
@@ -135,14 +143,16 @@ export async function main(argv: string[], packageRoot: string): Promise<number>
     env: process.env,
   };
   process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(outputFailure(error, context)));
+  // A failing stderr (closed, /dev/full) is not worth dying for: results still go to stdout.
+  process.stderr.on('error', () => {});
   try {
     return await run(argv, context);
   } catch (error) {
     if (error instanceof UserError) {
-      process.stderr.write(`virt-advisor: ${error.message}\n`);
+      writeError(`virt-advisor: ${error.message}\n`);
       return error.exitCode;
     }
     if ((error as NodeJS.ErrnoException).syscall === 'write') return outputFailure(error as NodeJS.ErrnoException, context);
-    throw error;
+    return reportInternalError(error, context.env);
   }
 }

@@ -3,9 +3,9 @@ import { UserError } from '../errors.js';
 import type { CpuInfo } from '../host/cpuinfo.js';
 import { isKnown, type HostFacts } from '../host/detect.js';
 import { GOALS, type Goal } from '../rules/approaches.js';
-import type { GuestOs } from '../rules/types.js';
+import { GUEST_OSES, type GuestOs } from '../rules/types.js';
 import { parseKernelVersion } from '../version/parse.js';
-import { GUESTS, parseCpuFlagsOption, type RecommendArgs } from './recommend.js';
+import { parseCpuFlagsOption, type RecommendArgs } from './recommend.js';
 import { HARDWARE_VIRTUALIZATION } from '../engine/recommend.js';
 
 export interface Choice<Value extends string> {
@@ -130,7 +130,7 @@ async function ask(args: RecommendArgs, facts: HostFacts | null, prompts: Prompt
   if (args.guest === undefined) {
     answers.guest = await prompts.checkbox({
       message: 'Which systems will the guests run?',
-      choices: GUESTS.map((value) => ({ value, name: GUEST_NAMES[value], checked: value === 'linux' })),
+      choices: GUEST_OSES.map((value) => ({ value, name: GUEST_NAMES[value], checked: value === 'linux' })),
       required: true,
     });
   }

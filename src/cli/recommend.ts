@@ -1,19 +1,18 @@
 import { statSync } from 'node:fs';
 import { readUserFile } from '../read-file.js';
-import type { Argv } from 'yargs';
-import { currentArch, normalizeArch, ARCHES, type Arch } from '../arch.js';
-import { recommend, type MachineProfile, type Wishes } from '../engine/recommend.js';
+import { currentArch, normalizeArch, type Arch } from '../arch.js';
+import { recommend, type MachineProfile, type ProfileSources, type Wishes } from '../engine/recommend.js';
 import { UserError } from '../errors.js';
 import { formatRecommendationText, recommendationJson } from '../format/recommend.js';
 import { parseCpuinfo } from '../host/cpuinfo.js';
 import { detectHost, isKnown, type HostFacts } from '../host/detect.js';
 import { GOALS, type Goal } from '../rules/approaches.js';
-import type { GuestOs } from '../rules/types.js';
+import { GUEST_OSES, type GuestOs } from '../rules/types.js';
+import { jsonLine, quote } from '../escape.js';
+import { didYouMean } from './suggest.js';
 import { parseKernelVersion } from '../version/parse.js';
-import { knowledgeBase, listOption, type CliContext } from './context.js';
-import { useColor } from './io.js';
+import { colorOf, knowledgeBase, listOption, unknownArch, writeText, type CliContext } from './context.js';
 
-export const GUESTS: GuestOs[] = ['linux', 'windows', 'bsd', 'other'];
 const GOAL_ALIASES: Record<string, Goal> = { windows: 'unmodified-guests', unmodified: 'unmodified-guests', speed: 'performance', security: 'isolation' };
 
 export interface RecommendArgs {
@@ -28,24 +27,6 @@ export interface RecommendArgs {
   root?: string;
   nonInteractive?: boolean;
   json?: boolean;
-}
-
-export function recommendOptions(yargs: Argv) {
-  return yargs
-    .option('detect', {
-      type: 'boolean',
-      describe: 'read this machine (or --root): CPU, architecture, kernel, /dev/kvm, Xen, containers; flags given override what it finds (the default when no flag describes the machine)',
-    })
-    .option('root', { type: 'string', describe: 'with --detect: read the machine whose filesystem is mounted here', default: '/' })
-    .option('arch', { type: 'string', describe: 'architecture of the machine (overrides detection)' })
-    .option('cpu-flags', { type: 'string', describe: 'CPU flags, e.g. "vmx lm pae", or a whole "flags : ..." line from /proc/cpuinfo' })
-    .option('cpuinfo', { type: 'string', describe: 'a /proc/cpuinfo file to read the CPU from' })
-    .option('guest', { type: 'string', array: true, describe: `guest systems to run (repeatable): ${GUESTS.join(', ')}` })
-    .option('goal', { type: 'string', array: true, describe: `what matters (repeatable, in order): ${GOALS.join(', ')} (windows = unmodified-guests)` })
-    .option('kernel', { type: 'string', describe: 'the host kernel version (overrides detection)' })
-    .option('keep-kernel', { type: 'boolean', describe: 'the kernel cannot be changed: approaches it lacks are not eligible' })
-    .option('non-interactive', { type: 'boolean', describe: 'never ask (implied when standard input or output is not a terminal)' })
-    .option('json', { type: 'boolean', describe: 'print { host, goals, candidates }' });
 }
 
 /** Reads "vmx lm pae" or a whole "flags : ..." line (several lines are merged). */
@@ -63,8 +44,8 @@ export function parseCpuFlagsOption(text: string): string[] {
 
 function parseGuests(values: string[]): GuestOs[] {
   const guests = values.map((value) => value.toLowerCase());
-  const bad = guests.find((guest) => !GUESTS.includes(guest as GuestOs));
-  if (bad !== undefined) throw new UserError(`unknown guest "${bad}" (expected one of: ${GUESTS.join(', ')})`);
+  const bad = guests.find((guest) => !(GUEST_OSES as readonly string[]).includes(guest));
+  if (bad !== undefined) throw new UserError(`unknown guest ${quote(bad)}${didYouMean(bad, GUEST_OSES)} (expected one of: ${GUEST_OSES.join(', ')})`);
   return [...new Set(guests)] as GuestOs[];
 }
 
@@ -72,7 +53,7 @@ function parseGoals(values: string[]): Goal[] {
   const goals = values.map((value) => {
     const name = value.toLowerCase();
     const goal = GOAL_ALIASES[name] ?? name;
-    if (!GOALS.includes(goal as Goal)) throw new UserError(`unknown goal "${value}" (expected one of: ${GOALS.join(', ')}; windows = unmodified-guests)`);
+    if (!GOALS.includes(goal as Goal)) throw new UserError(`unknown goal ${quote(value)}${didYouMean(name, GOALS)} (expected one of: ${GOALS.join(', ')}; windows = unmodified-guests)`);
     return goal as Goal;
   });
   return [...new Set(goals)];
@@ -80,16 +61,8 @@ function parseGoals(values: string[]): Goal[] {
 
 function parseArchOption(value: string): Arch {
   const arch = normalizeArch(value);
-  if (!arch) throw new UserError(`unknown architecture "${value}" (expected one of: ${ARCHES.join(', ')}, or an alias such as amd64, aarch64)`);
+  if (!arch) throw unknownArch(value);
   return arch;
-}
-
-/** Where each part of the machine profile came from, so the report can say it. */
-export interface ProfileSources {
-  arch: string;
-  cpu: string;
-  kernel: string;
-  virtual: string;
 }
 
 /** The machine as the engine sees it: detected facts, overridden by what the flags say. */
@@ -201,10 +174,7 @@ export async function runRecommend(args: RecommendArgs, context: CliContext): Pr
   const { profile, sources } = buildProfile(effective, facts, answered);
   const wishes = wishesFrom(effective);
   const candidates = recommend(knowledge, profile, wishes);
-  context.stdout.write(
-    args.json
-      ? `${JSON.stringify(recommendationJson(profile, sources, wishes, candidates, facts), null, 2)}\n`
-      : formatRecommendationText(profile, sources, wishes, candidates, useColor(context.stdout, context.env)),
-  );
+  if (args.json) context.stdout.write(`${jsonLine(recommendationJson(profile, sources, wishes, candidates, facts), 2)}\n`);
+  else writeText(context, formatRecommendationText(profile, sources, wishes, candidates, colorOf(context)));
   return candidates.some((candidate) => candidate.eligible) ? 0 : 1;
 }

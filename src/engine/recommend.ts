@@ -21,6 +21,14 @@ export interface MachineProfile {
   inContainer: boolean | null;
 }
 
+/** Where each part of the machine profile came from, so the report can say it. */
+export interface ProfileSources {
+  arch: string;
+  cpu: string;
+  kernel: string;
+  virtual: string;
+}
+
 export interface Wishes {
   guests: GuestOs[];
   goals: Goal[];

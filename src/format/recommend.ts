@@ -1,5 +1,4 @@
-import type { Candidate, MachineProfile, Reason, Wishes } from '../engine/recommend.js';
-import type { ProfileSources } from '../cli/recommend.js';
+import type { Candidate, MachineProfile, ProfileSources, Reason, Wishes } from '../engine/recommend.js';
 import type { HostFacts } from '../host/detect.js';
 import { hostToJson } from './host.js';
 import { kernelJson, versionNotes } from './check.js';

@@ -13,7 +13,8 @@ export type FeatureKind =
   | 'isolation'
   | 'confidential-computing';
 
-export type GuestOs = 'linux' | 'windows' | 'bsd' | 'other';
+export const GUEST_OSES = ['linux', 'windows', 'bsd', 'other'] as const;
+export type GuestOs = (typeof GUEST_OSES)[number];
 
 export interface CpuRequirement {
   allOf?: string[];

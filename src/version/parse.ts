@@ -1,5 +1,8 @@
+import { quote } from '../escape.js';
 import { UserError } from '../errors.js';
 import { detectDistribution, type Distribution } from './distribution.js';
+
+export { quote };
 
 /** A kernel version string taken apart. */
 export interface KernelVersion {
@@ -36,13 +39,6 @@ const RC_FORMS: Array<{ pattern: RegExp; note?: string }> = [
 
 function fail(input: string, expected: string): never {
   throw new UserError(`not a kernel version: ${quote(input)} (${expected})`);
-}
-
-/** Shows the input in an error message: printable, short, on one line. */
-export function quote(input: string): string {
-  const shown = input.length > 60 ? `${input.slice(0, 57)}...` : input;
-  // Escaped beyond JSON's rules: a terminal should not receive raw binary or look-alike characters.
-  return JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function toNumber(input: string, digits: string): number {

@@ -95,8 +95,8 @@ describe('virt-advisor check', () => {
       ['huge numbers', ['check', '99999999999999999999.1'], /too large/],
       ['an unknown architecture', ['check', '6.1', '--arch', 'sparc'], /unknown architecture "sparc"/],
       ['no version', ['check'], /no kernel version given/],
-      ['an unknown option', ['check', '6.1', '--frobnicate'], /Unknown argument/i],
-      ['an unknown command', ['frobnicate'], /Unknown argument|Unknown command/i],
+      ['an unknown option', ['check', '6.1', '--frobnicate'], /unknown option "--frobnicate" for check/],
+      ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
     ];
     it.each(cases)('%s: one line, exit 2', (_name, args, message) => {
       const result = runCli(args);
@@ -120,7 +120,7 @@ describe('virt-advisor check', () => {
     it('refuses a repeated single-value option with one line', () => {
       const result = runCli(['check', '6.1', '--arch', 'x86_64', '--arch', 'arm64']);
       expect(result.status).toBe(2);
-      expect(expectOneLineError(result.stderr)).toMatch(/--arch given more than once \(x86_64, arm64\)/);
+      expect(expectOneLineError(result.stderr)).toMatch(/--arch given more than once \("x86_64", "arm64"\)/);
     });
 
     it('reports a full disk as one line, exit 2', () => {

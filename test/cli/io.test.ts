@@ -3,15 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { readLines, useColor } from '../../src/cli/io.js';
 
 describe('useColor', () => {
+  const terminal = { isTTY: true };
+  const pipe = { isTTY: false };
   it.each([
-    ['a terminal', { isTTY: true }, {}, true],
-    ['a pipe', { isTTY: false }, {}, false],
-    ['a terminal with NO_COLOR=1', { isTTY: true }, { NO_COLOR: '1' }, false],
-    ['a terminal with NO_COLOR set to anything', { isTTY: true }, { NO_COLOR: 'no' }, false],
-    ['a terminal with NO_COLOR empty (unset, per no-color.org)', { isTTY: true }, { NO_COLOR: '' }, true],
-    ['a dumb terminal', { isTTY: true }, { TERM: 'dumb' }, false],
-  ])('%s', (_name, stream, env, expected) => {
-    expect(useColor(stream, env)).toBe(expected);
+    ['a terminal', terminal, {}, undefined, true],
+    ['a pipe', pipe, {}, undefined, false],
+    ['a terminal with NO_COLOR=1', terminal, { NO_COLOR: '1' }, undefined, false],
+    ['a terminal with NO_COLOR set to anything', terminal, { NO_COLOR: 'no' }, undefined, false],
+    // As Node's hasColors: NO_COLOR counts when it is set at all.
+    ['a terminal with NO_COLOR empty', terminal, { NO_COLOR: '' }, undefined, false],
+    ['a dumb terminal', terminal, { TERM: 'dumb' }, undefined, false],
+    ['a pipe with FORCE_COLOR=1', pipe, { FORCE_COLOR: '1' }, undefined, true],
+    ['a pipe with FORCE_COLOR empty', pipe, { FORCE_COLOR: '' }, undefined, true],
+    ['a pipe with FORCE_COLOR=3', pipe, { FORCE_COLOR: '3' }, undefined, true],
+    ['a terminal with FORCE_COLOR=0', terminal, { FORCE_COLOR: '0' }, undefined, false],
+    ['a terminal with FORCE_COLOR=false', terminal, { FORCE_COLOR: 'false' }, undefined, false],
+    ['a terminal with FORCE_COLOR=yes (not a level)', terminal, { FORCE_COLOR: 'yes' }, undefined, false],
+    ['FORCE_COLOR wins over NO_COLOR', pipe, { FORCE_COLOR: '1', NO_COLOR: '1' }, undefined, true],
+    ['a terminal that has no colours', { isTTY: true, hasColors: () => false }, {}, undefined, false],
+    ['--color into a pipe', pipe, { NO_COLOR: '1' }, true, true],
+    ['--no-color on a terminal', terminal, { FORCE_COLOR: '1' }, false, false],
+  ])('%s', (_name, stream, env, flag, expected) => {
+    expect(useColor(stream, env, flag)).toBe(expected);
   });
 });
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN } from './run.js';
+import { BIN, withoutColorVariables } from './run.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PTY_RUN = fileURLToPath(new URL('../fixtures/questionnaire/pty_run.py', import.meta.url));
@@ -27,7 +27,7 @@ class TerminalSession {
   constructor(args: string[]) {
     this.child = spawn('python3', [PTY_RUN, '100', '40', process.execPath, BIN, ...args], {
       cwd: REPO,
-      env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '', FORCE_COLOR: '' },
+      env: { ...withoutColorVariables(process.env), TERM: 'xterm-256color' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.raw += chunk));

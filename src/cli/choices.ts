@@ -1,0 +1,29 @@
+import { ARCHES } from '../arch.js';
+import { GOALS } from '../rules/approaches.js';
+import { loadTargets } from '../rules/targets.js';
+import { GUEST_OSES } from '../rules/types.js';
+import { knowledgeBase, type CliContext } from './context.js';
+import { SHELLS, type ChoiceSet } from './spec.js';
+
+/** The values of an enumerated option, for --help, the man page and completion. */
+export function choicesOf(set: ChoiceSet, context: CliContext): string[] {
+  switch (set) {
+    case 'arches':
+      return [...ARCHES];
+    case 'guests':
+      return [...GUEST_OSES];
+    case 'goals':
+      return [...GOALS];
+    case 'shells':
+      return [...SHELLS];
+    case 'features':
+      return knowledgeBase(context).features.map((feature) => feature.id);
+    case 'targets':
+      return targetIds(context);
+  }
+}
+
+function targetIds(context: CliContext): string[] {
+  return loadTargets(context.packageRoot).map((target) => target.id);
+}
+

@@ -1,0 +1,196 @@
+/**
+ * The command line as data: every command, option, choice list and example. yargs is configured
+ * from it, and the build writes the man page and the shell completion from it, so --help, the man
+ * page and completion cannot drift apart.
+ */
+
+/** Closed sets of values an option takes; resolved from the knowledge base when they come from it. */
+export type ChoiceSet = 'arches' | 'targets' | 'features' | 'guests' | 'goals' | 'shells';
+
+export interface OptionSpec {
+  name: string;
+  type: 'string' | 'boolean';
+  describe: string;
+  /** The placeholder for the value in usage lines: ARCH, FILE, VERSION. */
+  value?: string;
+  choices?: ChoiceSet;
+  /** Repeatable, and comma-separated values are split: --for a,b --for c. */
+  repeatable?: boolean;
+  alias?: string;
+  /** Shown in --help; the handler applies it. */
+  defaultText?: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  describe: string;
+  /** How usage shows it: "[versions..]", "<id>". */
+  usage: string;
+  choices?: ChoiceSet;
+  /** A file name: completion offers files. */
+  file?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** Runs when no command is given. */
+  isDefault?: boolean;
+  summary: string;
+  /** Longer text for --help and the man page. */
+  description: string;
+  positionals: PositionalSpec[];
+  options: OptionSpec[];
+  examples: Array<{ command: string; meaning: string }>;
+}
+
+export interface ExitCodeSpec {
+  code: number;
+  meaning: string;
+}
+
+const json = (what: string): OptionSpec => ({ name: 'json', type: 'boolean', describe: what });
+const root = (what: string): OptionSpec => ({ name: 'root', type: 'string', value: 'DIR', describe: what, defaultText: '/' });
+const arch = (what: string): OptionSpec => ({ name: 'arch', type: 'string', value: 'ARCH', choices: 'arches', describe: what });
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'recommend',
+    isDefault: true,
+    summary: 'recommend an approach and a minimum kernel for a machine (the default command)',
+    description:
+      'Reads the machine (CPU flags, architecture, kernel, /dev/kvm, Xen, containers), takes the guests and goals wanted, and ranks the approaches: KVM, Xen PV and HVM, lguest, containers, User-mode Linux and pure emulation, each with the minimum kernel, the reasons for and against, and the CONFIG_ options to enable. On a terminal it asks what the options did not say; without one it never asks.',
+    positionals: [],
+    options: [
+      { name: 'detect', type: 'boolean', describe: 'read this machine (or --root); options given override what is found. The default when no option describes the machine' },
+      root('read the machine whose filesystem is mounted here (an image, a chroot)'),
+      arch('architecture of the machine the VMs will run on'),
+      { name: 'cpu-flags', type: 'string', value: 'FLAGS', describe: 'CPU flags, e.g. "vmx lm pae", or a whole "flags : ..." line from /proc/cpuinfo' },
+      { name: 'cpuinfo', type: 'string', value: 'FILE', describe: 'read the CPU from a /proc/cpuinfo capture' },
+      { name: 'guest', type: 'string', value: 'OS', choices: 'guests', repeatable: true, describe: 'guest systems to run (repeatable or comma-separated)' },
+      { name: 'goal', type: 'string', value: 'GOAL', choices: 'goals', repeatable: true, describe: 'what matters, most important first (repeatable or comma-separated; windows = unmodified-guests)' },
+      { name: 'kernel', type: 'string', value: 'VERSION', describe: 'the host kernel, as uname -r prints it (overrides detection)' },
+      { name: 'keep-kernel', type: 'boolean', describe: 'the kernel cannot be changed: approaches it lacks are not eligible' },
+      { name: 'non-interactive', type: 'boolean', describe: 'never ask (implied when standard input or output is not a terminal)' },
+      json('print { host, goals, guests, candidates } as JSON, candidates best first'),
+    ],
+    examples: [
+      { command: 'virt-advisor recommend --detect', meaning: 'read this machine and recommend' },
+      {
+        command: 'virt-advisor recommend --arch x86_64 --cpu-flags "svm npt lm" --guest windows --goal performance --kernel 4.18.0-240.el8.x86_64 --keep-kernel --json',
+        meaning: 'plan for another machine: an AMD host for Windows guests whose RHEL 8 kernel stays',
+      },
+    ],
+  },
+  {
+    name: 'host',
+    summary: 'what can be read of a machine, and where each fact came from',
+    description:
+      'Reports the CPU, architecture, kernel release and config, /dev/kvm and the KVM modules, nested virtualization, Xen, hypervisor, container and IOMMU facts, each with the file it was read from; a fact that cannot be read is reported as unknown with the reason.',
+    positionals: [],
+    options: [root('read the machine whose filesystem is mounted here (an image, a chroot)'), json('print the facts as JSON')],
+    examples: [
+      { command: 'virt-advisor host', meaning: 'this machine' },
+      { command: 'virt-advisor host --root /mnt/image --json', meaning: 'a mounted system image, as JSON' },
+    ],
+  },
+  {
+    name: 'check',
+    summary: 'what a kernel version can do, feature by feature',
+    description:
+      'Reads kernel versions as people have them (uname -r from any distribution, tags such as v6.9-rc1, /proc/version lines) and answers, for every feature of the knowledge base, whether mainline Linux of that release has it on the architecture.',
+    positionals: [{ name: 'versions', usage: '[versions..]', describe: 'kernel versions: uname -r output, tags such as v6.9-rc1, /proc/version lines' }],
+    options: [
+      arch("architecture; default: this machine's"),
+      json('print one JSON object per version, one per line (JSON Lines)'),
+      { name: 'require', type: 'string', value: 'ID', choices: 'features', repeatable: true, describe: 'features that must be supported (repeatable or comma-separated); exit 1 if one is not' },
+      { name: 'stdin', type: 'boolean', describe: 'read versions from standard input, one per line; blank lines and # comments are skipped' },
+    ],
+    examples: [
+      { command: 'virt-advisor check "$(uname -r)"', meaning: 'the running kernel' },
+      { command: 'virt-advisor check 2.6.23 3.0 --arch i386 --require lguest', meaning: 'two releases on 32-bit x86; exit 1 where lguest is missing' },
+      { command: 'cut -f2 inventory.tsv | virt-advisor check --stdin --json --require amd-sev-snp', meaning: 'a fleet inventory as JSON Lines' },
+    ],
+  },
+  {
+    name: 'list',
+    summary: 'the features the knowledge base knows',
+    description: 'Lists every feature of the knowledge base; with --arch, those mainline has had on that architecture, with their releases.',
+    positionals: [],
+    options: [arch('only features mainline has had on this architecture, with their releases'), json('print the list as JSON')],
+    examples: [
+      { command: 'virt-advisor list', meaning: 'every feature' },
+      { command: 'virt-advisor list --arch arm64', meaning: 'what arm64 has had, and since when' },
+    ],
+  },
+  {
+    name: 'explain',
+    summary: 'everything known about one feature, with sources',
+    description: 'Prints one feature: its releases per architecture, CPU flags, Kconfig symbols with their history, notes, and the source of every version.',
+    positionals: [{ name: 'id', usage: '<id>', describe: 'a feature id (see virt-advisor list)', choices: 'features' }],
+    options: [json('print the rule as JSON')],
+    examples: [
+      { command: 'virt-advisor explain kvm', meaning: 'KVM on every architecture, with sources' },
+      { command: 'virt-advisor explain amd-sev-snp --json', meaning: 'the rule as data' },
+    ],
+  },
+  {
+    name: 'config',
+    summary: 'audit a kernel .config for a use: KVM host or guest, Xen, containers, VFIO',
+    description:
+      "Audits a kernel .config (plain, gzip-compressed as /proc/config.gz, or - for standard input) for what a use of the kernel needs. Without a file, the running kernel's config is used (/proc/config.gz, /boot/config-<release>, /lib/modules/<release>/config). The kernel version comes from the config's header, never from the running kernel.",
+    positionals: [{ name: 'file', usage: '[file]', describe: "a .config, a gzip-compressed one, or - for standard input; default: the running kernel's", file: true }],
+    options: [
+      { name: 'for', type: 'string', value: 'TARGET', choices: 'targets', repeatable: true, describe: "targets to audit (repeatable or comma-separated); default: those for the config's architecture and release" },
+      { name: 'kernel', type: 'string', value: 'VERSION', describe: 'the kernel version the config is for (default: from its header)' },
+      arch('the architecture (default: from the header or the config)'),
+      json('print the audit as JSON'),
+      { name: 'fragment', type: 'boolean', describe: 'print CONFIG_X=y lines that enable what is missing, for scripts/kconfig/merge_config.sh' },
+      root("find the running kernel's config under this root directory"),
+    ],
+    examples: [
+      { command: 'virt-advisor config /boot/config-$(uname -r) --for kvm-host', meaning: 'can this kernel host KVM guests?' },
+      { command: 'virt-advisor config .config --for containers --fragment > fix.config', meaning: 'what to enable for containers' },
+    ],
+  },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script (bash or zsh)',
+    description:
+      'Prints a script that completes commands, options and the values of enumerated options (architectures, targets, feature ids, guests, goals). Load it from your shell start-up file: eval "$(virt-advisor completion bash)" in ~/.bashrc, or eval "$(virt-advisor completion zsh)" in ~/.zshrc.',
+    positionals: [{ name: 'shell', usage: '[shell]', describe: 'bash or zsh; default: from $SHELL', choices: 'shells' }],
+    options: [],
+    examples: [
+      { command: 'eval "$(virt-advisor completion bash)"', meaning: 'complete in this bash session' },
+      { command: 'virt-advisor completion zsh > ~/.zfunc/_virt-advisor', meaning: 'install for zsh' },
+    ],
+  },
+];
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { name: 'color', type: 'boolean', describe: 'colour the text output (--no-color: never); default: on a terminal, as NO_COLOR, FORCE_COLOR and TERM=dumb say' },
+  { name: 'help', alias: 'h', type: 'boolean', describe: 'show help' },
+  { name: 'version', type: 'boolean', describe: 'show the version' },
+];
+
+export const EXIT_CODES: ExitCodeSpec[] = [
+  { code: 0, meaning: 'done; every requirement met; recommend: an approach is eligible' },
+  { code: 1, meaning: 'a requirement is not met (check --require, a config target); recommend: no approach is eligible' },
+  { code: 2, meaning: 'bad input or usage (one line on stderr says what); with several versions, at least one was bad; this wins over 1' },
+  { code: 70, meaning: 'an internal error: a bug in virt-advisor (one line; VIRT_ADVISOR_DEBUG=1 prints the stack)' },
+  { code: 130, meaning: 'the questionnaire was interrupted (Ctrl-C)' },
+];
+
+export const ENVIRONMENT: Array<{ name: string; meaning: string }> = [
+  { name: 'NO_COLOR', meaning: 'when set, no colour (unless --color or FORCE_COLOR asks for it)' },
+  { name: 'FORCE_COLOR', meaning: '1, 2, 3, true or empty: colour even into a pipe; 0 or false: no colour' },
+  { name: 'TERM', meaning: 'dumb: no colour' },
+  { name: 'VIRT_ADVISOR_DEBUG', meaning: '1: an internal error prints its stack trace' },
+  { name: 'XDG_CACHE_HOME', meaning: 'where start-up code caches are kept when the shipped one does not fit this Node (default ~/.cache)' },
+];
+
+export const SHELLS = ['bash', 'zsh'] as const;
+
+export function commandNamed(name: string): CommandSpec | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
