@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { auditConfig } from '../engine/audit.js';
-import { archOfConfig } from '../kconfig/arch.js';
+import { ARCH_SYMBOL_NAMES, archOfConfig } from '../kconfig/arch.js';
 import { parseKconfig } from '../kconfig/parse.js';
 import { decodeConfigBytes } from '../kconfig/read.js';
-import type { Target, TargetsFile } from '../rules/targets.js';
+import { symbolsOfTargets, type Target, type TargetsFile } from '../rules/targets.js';
 import { parseKernelVersion } from '../version/parse.js';
 
 /** The result of timing one config: its size and the median processing time of the runs. */
@@ -25,7 +25,7 @@ function targets(): Target[] {
 
 /** One audit as `virt-advisor config --for <every target>` does it, from the file's bytes on. */
 export function auditBytes(bytes: Buffer, shown: string, all: readonly Target[] = targets()) {
-  const config = parseKconfig(decodeConfigBytes(bytes, shown));
+  const config = parseKconfig(decodeConfigBytes(bytes, shown), [...symbolsOfTargets(all), ...ARCH_SYMBOL_NAMES]);
   if (config.header.version === null) throw new Error(`${shown}: no kernel version in the header`);
   const arch = archOfConfig(config)?.arch;
   if (!arch) throw new Error(`${shown}: the architecture cannot be told`);

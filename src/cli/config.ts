@@ -2,11 +2,11 @@ import { normalizeArch, type Arch } from '../arch.js';
 import { UserError } from '../errors.js';
 import { auditConfig, defaultTargets } from '../engine/audit.js';
 import { auditToJson, formatAuditText, formatFragment, type AuditReport } from '../format/audit.js';
-import { archOfConfig } from '../kconfig/arch.js';
+import { ARCH_SYMBOL_NAMES, archOfConfig } from '../kconfig/arch.js';
 import { locateRunningConfig } from '../kconfig/locate.js';
 import { looksLikeConfig, parseKconfig } from '../kconfig/parse.js';
 import { decodeConfigBytes, readConfigFile, readConfigStream } from '../kconfig/read.js';
-import { loadTargets, type Target } from '../rules/targets.js';
+import { loadTargets, symbolsOfTargets, type Target } from '../rules/targets.js';
 import { parseKernelVersion, type KernelVersion } from '../version/parse.js';
 import { colorOf, listOption, unknownArch, writeText, type CliContext } from './context.js';
 import { quote, jsonLine } from '../escape.js';
@@ -93,7 +93,7 @@ export async function runConfig(args: ConfigArgs, context: CliContext): Promise<
 
   const input = await readInput(args, context);
   const compressed = input.bytes[0] === 0x1f && input.bytes[1] === 0x8b;
-  const config = parseKconfig(decodeConfigBytes(input.bytes, input.shown));
+  const config = parseKconfig(decodeConfigBytes(input.bytes, input.shown), [...symbolsOfTargets(allTargets), ...ARCH_SYMBOL_NAMES]);
   if (!looksLikeConfig(config)) throw new UserError(`${input.shown} is not a kernel config (no CONFIG_ lines and no config header)`);
 
   const { version, from: versionFrom } = versionOf(args, config.header.version, input.shown);

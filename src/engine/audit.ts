@@ -1,17 +1,17 @@
 import type { Arch } from '../arch.js';
 import { symbolsOf, type AvailabilityWindow, type Requirement, type Target } from '../rules/targets.js';
+import { tristateOf, type ConfigValues } from '../kconfig/parse.js';
 import { releaseKey, releaseNameKey } from '../version/compare.js';
 import type { KernelVersion } from '../version/parse.js';
 
-/** What the audit needs of a config: each symbol's value as written ('y', 'm', 'n', text), if at all. */
-export interface ConfigValues {
-  get(symbol: string): string | undefined;
-}
+export type { ConfigValues };
 
 /** A symbol as the config has it; null when the config does not mention it. */
 export interface SymbolValue {
   symbol: string;
   value: string | null;
+  /** The line that set it, when the config can tell (counted only when read). */
+  readonly line?: number;
 }
 
 export type CheckStatus = Check['status'];
@@ -28,8 +28,10 @@ export type Check =
   | (CheckBase & { status: 'ok'; symbol: string; value: string; backport: boolean })
   /** =m: fine unless the requirement needs it built in. */
   | (CheckBase & { status: 'module'; symbol: string; builtinRequired: boolean; backport: boolean })
-  /** The release has the symbol and the config says `is not set`. */
+  /** The release has the symbol and the config says `is not set` (or n). */
   | (CheckBase & { status: 'off' })
+  /** The config sets it to a value Kconfig does not accept for a bool or tristate ("y", yes...): make ignores the line. */
+  | (CheckBase & { status: 'invalid'; symbol: string; value: string; line: number | null })
   /** The release has the symbol and the config does not mention it. */
   | (CheckBase & { status: 'missing' })
   /** The symbol does not exist in that release: it came later, or was removed or renamed before. */
@@ -58,6 +60,7 @@ export function checkPasses(check: Check): boolean {
       return !check.builtinRequired;
     case 'missing':
     case 'off':
+    case 'invalid':
       return false;
   }
 }
@@ -78,18 +81,30 @@ export function availabilityOf(target: Target, key: number, arch: Arch): Unavail
   return { why: 'removed', window: ended[ended.length - 1] ?? first };
 }
 
-const isOn = (value: string | null): value is string => value !== null && value !== 'n' && value !== 'm' && value !== '';
-
 /** The verdict on one requirement for a config of this release (releaseKey) and architecture. */
 export function evaluateRequirement(requirement: Requirement, config: ConfigValues, key: number, arch: Arch): Check {
-  const found = symbolsOf(requirement).map((symbol) => ({ symbol, value: config.get(symbol) ?? null }));
+  const found = symbolsOf(requirement).map((symbol): SymbolValue => {
+    const entry = config.entry?.(symbol);
+    if (!entry) return { symbol, value: config.get(symbol) ?? null };
+    return {
+      symbol,
+      value: entry.raw,
+      get line() {
+        return entry.line;
+      },
+    };
+  });
   if (requirement.arch && !requirement.arch.includes(arch)) return { status: 'not-applicable', requirement, found, arches: requirement.arch };
   const applies = inRange(key, requirement);
+  // Values are read as Kconfig reads a bool or tristate: the first character decides.
+  const state = (entry: SymbolValue) => (entry.value === null ? null : tristateOf(entry.value));
   // A config that sets a symbol proves its kernel has it, whatever mainline of that release had.
-  const builtIn = found.find((entry) => isOn(entry.value));
+  const builtIn = found.find((entry) => state(entry) === 'y');
   if (builtIn) return { status: 'ok', requirement, found, symbol: builtIn.symbol, value: builtIn.value!, backport: !applies };
-  const module = found.find((entry) => entry.value === 'm');
+  const module = found.find((entry) => state(entry) === 'm');
   if (module) return { status: 'module', requirement, found, symbol: module.symbol, builtinRequired: requirement.builtin === true, backport: !applies };
+  const invalid = found.find((entry) => state(entry) === 'invalid');
+  if (invalid) return { status: 'invalid', requirement, found, symbol: invalid.symbol, value: invalid.value!, line: invalid.line ?? null };
   if (!applies) {
     const gone = requirement.since !== undefined && key < releaseNameKey(requirement.since) ? 'not-yet' : 'removed';
     return { status: 'obsolete', requirement, found, gone };

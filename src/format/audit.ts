@@ -3,6 +3,7 @@ import { checkPasses, type Check, type TargetVerdict, type Unavailability } from
 import { symbolsOf } from '../rules/targets.js';
 import type { KernelVersion } from '../version/parse.js';
 import { kernelJson, versionNotes } from './check.js';
+import { escapeText } from '../escape.js';
 import { styleFor, type Style } from './style.js';
 
 /** Everything one `config` run found, for any of the three renderings. */
@@ -57,6 +58,8 @@ function statusNote(check: Check, release: string): string | null {
       return `mainline ${release} has it but the config does not mention it (it or what it depends on is not enabled)`;
     case 'off':
       return null;
+    case 'invalid':
+      return `CONFIG_${check.symbol}=${escapeText(check.value)}${check.line === null ? '' : ` (line ${check.line})`} is not a value Kconfig accepts for this option (y, m or n, unquoted): make ignores the line, so the option is not enabled`;
   }
 }
 
@@ -100,7 +103,7 @@ export function auditToJson(report: AuditReport) {
 function toEnable(check: Check): string[] {
   // An optional symbol is not needed for the target: the fragment enables only what is.
   if (checkPasses(check) || check.requirement.optional) return [];
-  if (check.status === 'module') return [check.symbol];
+  if (check.status === 'module' || check.status === 'invalid') return [check.symbol];
   return symbolsOf(check.requirement);
 }
 
@@ -138,6 +141,7 @@ function paint(style: Style, check: Check, text: string): string {
       return check.builtinRequired ? style.red(text) : style.green(text);
     case 'missing':
     case 'off':
+    case 'invalid':
       return style.red(text);
     case 'obsolete':
     case 'not-applicable':
@@ -187,7 +191,7 @@ export function formatAuditText(report: AuditReport, color: boolean): string {
     lines.push(style.dim(`  ${'status'.padEnd(widths[0])}  ${'symbol'.padEnd(widths[1])}  ${'expected'.padEnd(widths[2])}  actual`));
     shown.forEach((check, index) => {
       const [status, symbol, expected, actual] = rows[index]!;
-      lines.push(`  ${paint(style, check, status.padEnd(widths[0]))}  ${symbol.padEnd(widths[1])}  ${expected.padEnd(widths[2])}  ${actual}`);
+      lines.push(`  ${paint(style, check, status.padEnd(widths[0]))}  ${symbol.padEnd(widths[1])}  ${expected.padEnd(widths[2])}  ${escapeText(actual)}`);
       // The status column already says "missing" or "off": the requirement's own note says why it matters.
       const why = statusNote(check, release);
       if (!checkPasses(check)) lines.push(`      ${check.status === 'missing' || check.status === 'off' ? check.requirement.note : noteOf(check, release)}`);

@@ -1,5 +1,5 @@
 import { normalizeArch, type Arch } from '../arch.js';
-import type { ParsedConfig } from './parse.js';
+import { tristateOf, type ParsedConfig } from './parse.js';
 
 /** The architecture a config was made for, and what told it. */
 export interface ConfigArch {
@@ -10,7 +10,7 @@ export interface ConfigArch {
 
 const isSet = (config: ParsedConfig, symbol: string) => {
   const value = config.values.get(symbol);
-  return value === 'y' || value === 'm';
+  return value !== undefined && tristateOf(value) === 'y';
 };
 
 // The symbol each architecture's Kconfig defines as `def_bool y`, in an order where no earlier one
@@ -27,6 +27,9 @@ const ARCH_SYMBOLS: Array<[string, Arch]> = [
   ['LOONGARCH', 'loongarch64'],
   ['IA64', 'ia64'],
 ];
+
+/** Every symbol archOfConfig may ask for, to read them in one pass. */
+export const ARCH_SYMBOL_NAMES: readonly string[] = [...ARCH_SYMBOLS.map(([symbol]) => symbol), 'X86', '64BIT'];
 
 /**
  * Tells the architecture from the header's `Linux/<arch>` word, or else from the symbols every
@@ -45,7 +48,8 @@ export function archOfConfig(config: ParsedConfig): ConfigArch | null {
   if (isSet(config, 'X86')) return { arch: 'i386', from: 'CONFIG_X86=y without CONFIG_X86_64' };
   if (word === 'x86') {
     // On x86, 64BIT is the question `make` asks to choose between the two.
-    const bits = config.values.get('64BIT');
+    const raw = config.values.get('64BIT');
+    const bits = raw === undefined ? undefined : tristateOf(raw);
     if (bits === 'y') return { arch: 'x86_64', from: 'the header (Linux/x86) and CONFIG_64BIT=y' };
     if (bits === 'n') return { arch: 'i386', from: 'the header (Linux/x86) and CONFIG_64BIT not set' };
   }

@@ -60,6 +60,11 @@ export function symbolsOf(requirement: Requirement): string[] {
   return requirement.anyOf ?? (requirement.symbol === undefined ? [] : [requirement.symbol]);
 }
 
+/** Every symbol the targets name. */
+export function symbolsOfTargets(targets: readonly Target[]): string[] {
+  return [...new Set(targets.flatMap((target) => target.requirements.flatMap(symbolsOf)))];
+}
+
 /** Loads the targets the build checked and wrote into dist/. */
 export function loadTargets(packageRoot: string): Target[] {
   const file = join(packageRoot, 'dist', 'targets.json');

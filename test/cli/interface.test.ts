@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/spec.js';
 import { expectOneLineError, jsonLines, runCli, runInTerminal } from './run.js';
 
+const require = createRequire(import.meta.url);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CONFIG = join(REPO, 'test/fixtures/corpus/configs/config-debian-6.1.192-amd64');
 const ANSI = /\u001b\[[0-9;]*m/;
@@ -152,7 +154,7 @@ describe('an internal error (a bug) exits 70 with one line', () => {
   it('prints the stack with VIRT_ADVISOR_DEBUG=1', () => {
     const result = runCli(['check', '6.1', '--arch', 'x86_64'], { bin: broken, env: { VIRT_ADVISOR_DEBUG: '1' } });
     expect(result.status).toBe(70);
-    expect(result.stderr.split('\n')[0]).toMatch(/^virt-advisor: internal error/);
+    expect(result.stderr).toMatch(/^virt-advisor: internal error/m);
     expect(result.stderr).toMatch(/\n\s+at /);
   });
   it('is not mistaken for an unmet requirement (exit 1) or bad input (exit 2)', () => {
@@ -199,5 +201,42 @@ describe('wrapping', () => {
   it('keeps lines whole into a pipe', () => {
     const rule = JSON.parse(readFileSync(join(REPO, 'rules/features/kvm.json'), 'utf8'));
     expect(runCli(['explain', 'kvm']).stdout.split('\n')).toContain(`    note: ${rule.support.x86_64.note}`);
+  });
+});
+
+describe('start-up code cache', () => {
+  const hasCompileCache = typeof (require('node:module') as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+  const flags = { NODE_OPTIONS: '--max-old-space-size=4096' };
+
+  it('with flags that the shipped cache does not fit, builds one in XDG_CACHE_HOME and uses it from the next run', () => {
+    const home = mkdtempSync(join(tmpdir(), 'virt-advisor-cache-'));
+    try {
+      const env = { ...flags, XDG_CACHE_HOME: home, VIRT_ADVISOR_DEBUG: '1' };
+      const first = runCli(['check', '6.1', '--arch', 'x86_64', '--json'], { env });
+      const second = runCli(['check', '6.1', '--arch', 'x86_64', '--json'], { env });
+      expect(first.status).toBe(0);
+      expect(second.stdout).toBe(first.stdout);
+      if (hasCompileCache) {
+        // Node 22.1+ keeps its own compile cache; nothing is written here.
+        expect(readdirSync(home)).toEqual([]);
+      } else {
+        expect(first.stderr).toMatch(/code cache .*dist\/virt-advisor\.cjs\.cache: rejected/);
+        expect(readdirSync(join(home, 'virt-advisor'))).toHaveLength(1);
+        expect(second.stderr).toMatch(new RegExp(`code cache ${home}/virt-advisor/code-v[\\d.]+-[0-9a-f]{8}\\.cache: accepted`));
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('runs as usual, silently, when the cache directory cannot be written', () => {
+    const result = runCli(['check', '6.1', '--arch', 'x86_64', '--json'], { env: { ...flags, XDG_CACHE_HOME: '/proc/version/not-a-dir' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it('the shipped cache fits the Node that built it', () => {
+    if (hasCompileCache) return expect(runCli(['check', '6.1', '--arch', 'x86_64']).status).toBe(0);
+    expect(runCli(['check', '6.1', '--arch', 'x86_64'], { env: { VIRT_ADVISOR_DEBUG: '1' } }).stderr).toMatch(/dist\/virt-advisor\.cjs\.cache: accepted/);
   });
 });

@@ -64,8 +64,12 @@ describe('evaluateRequirement', () => {
     ['one alternative off, one absent', vendor, { VENDOR_A: 'n' }, '6.1', 'x86_64', 'off'],
     ['no alternative present', vendor, {}, '6.1', 'x86_64', 'missing'],
     ['another architecture', vendor, {}, '6.1', 'arm64', 'not-applicable'],
-    ['a text value counts as set', newName, { NEW_NAME: '"on"' }, '6.1', 'x86_64', 'ok'],
-    ['an empty value counts as off', newName, { NEW_NAME: '' }, '6.1', 'x86_64', 'off'],
+    // Kconfig reads a bool or tristate by its first character; anything else it ignores.
+    ['"yes" counts as built in, as Kconfig reads it', newName, { NEW_NAME: 'yes' }, '6.1', 'x86_64', 'ok'],
+    ['"no" counts as off, not as set', newName, { NEW_NAME: 'no' }, '6.1', 'x86_64', 'off'],
+    ['a quoted "y" is not a tristate value', newName, { NEW_NAME: '"y"' }, '6.1', 'x86_64', 'invalid'],
+    ['an empty value is not a tristate value', newName, { NEW_NAME: '' }, '6.1', 'x86_64', 'invalid'],
+    ['an invalid value does not hide a set alternative', vendor, { VENDOR_A: '"y"', VENDOR_B: 'y' }, '6.1', 'x86_64', 'ok'],
     ['a module where it must be built in', bootDisk, { BOOT_DISK: 'm' }, '6.1', 'x86_64', 'module'],
   ];
   it.each(table)('%s', (_, requirement, values, version, arch, expected) => {

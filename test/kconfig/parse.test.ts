@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { archOfConfig } from '../../src/kconfig/arch.js';
-import { looksLikeConfig, parseKconfig } from '../../src/kconfig/parse.js';
+import { looksLikeConfig, parseKconfig, tristateOf } from '../../src/kconfig/parse.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/configs/${name}`, import.meta.url), 'utf8');
 
@@ -10,8 +10,42 @@ describe('parseKconfig', () => {
     const config = parseKconfig(
       ['CONFIG_A=y', 'CONFIG_B=m', 'CONFIG_C="some text"', 'CONFIG_D=0x10', '# CONFIG_E is not set', 'CONFIG_F=n', ''].join('\n'),
     );
-    expect(Object.fromEntries(config.values)).toEqual({ A: 'y', B: 'm', C: '"some text"', D: '0x10', E: 'n', F: 'n' });
-    expect(config.symbolCount).toBe(6);
+    const read = Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((symbol) => [symbol, config.values.get(symbol)]));
+    expect(read).toEqual({ A: 'y', B: 'm', C: '"some text"', D: '0x10', E: 'n', F: 'n', G: undefined });
+    expect(config.hasSymbols).toBe(true);
+    expect(config.values.entry!('E')).toEqual({ raw: 'n', line: 5 });
+  });
+
+  it('finds a symbol only at the start of a line, not inside another value or a longer name', () => {
+    const config = parseKconfig('CONFIG_CMDLINE="CONFIG_KVM=y"\nCONFIG_KVM_AMD=y\n# CONFIG_KVM is not settled\n');
+    expect(config.values.get('KVM')).toBeUndefined();
+    expect(config.values.get('KVM_AMD')).toBe('y');
+  });
+
+  it('takes "not set" and "=" lines in file order: the last one wins', () => {
+    expect(parseKconfig('CONFIG_KVM=y\n# CONFIG_KVM is not set\n').values.get('KVM')).toBe('n');
+    expect(parseKconfig('# CONFIG_KVM is not set\nCONFIG_KVM=m\n').values.entry!('KVM')).toEqual({ raw: 'm', line: 2 });
+  });
+
+  it('skips a UTF-8 byte-order mark before the first line', () => {
+    const config = parseKconfig('\ufeffCONFIG_KVM=y\n');
+    expect(config.values.get('KVM')).toBe('y');
+    expect(parseKconfig('\ufeff# Linux/x86 6.1.0 Kernel Configuration\n').header.version).toBe('6.1.0');
+  });
+
+  it.each([
+    ['y', 'y'],
+    ['yes', 'y'],
+    ['m', 'm'],
+    ['n', 'n'],
+    ['no', 'n'],
+    ['"y"', 'invalid'],
+    ['', 'invalid'],
+    [' y', 'invalid'],
+    ['Y', 'invalid'],
+    ['1', 'invalid'],
+  ] as const)('reads the tristate value %j as Kconfig does: %s', (raw, expected) => {
+    expect(tristateOf(raw)).toBe(expected);
   });
 
   it('keeps the last of two lines for one symbol, as Kconfig does', () => {
@@ -20,8 +54,8 @@ describe('parseKconfig', () => {
 
   it('ignores comments, blank lines and lines that only look like symbols', () => {
     const config = parseKconfig('#\n# Virtualization\n#\n\nCONFIGURE=y\nCONFIG_=y\n# CONFIG_X is not set at all\n  CONFIG_INDENTED=y\n');
-    expect(config.symbolCount).toBe(0);
-    expect(config.values.size).toBe(0);
+    expect(config.hasSymbols).toBe(false);
+    for (const symbol of ['URE', '', 'X', 'INDENTED']) expect(config.values.get(symbol)).toBeUndefined();
   });
 
   it('reads CRLF line endings and a last line without a newline', () => {

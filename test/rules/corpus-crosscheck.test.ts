@@ -44,7 +44,7 @@ describe.each(MAINLINE_BASED)('%s', (name) => {
         bySymbol.set(entry.symbol, [...(bySymbol.get(entry.symbol) ?? []), entry]);
       }
       for (const [symbol, entries] of bySymbol) {
-        if (!config.values.has(symbol)) continue;
+        if (config.values.get(symbol) === undefined) continue;
         const covered = entries.some((entry) => releaseNameKey(entry.since) <= key && (!entry.until || key < releaseNameKey(entry.until)));
         if (!covered) contradictions.push(`${feature.id}: ${symbol} is in a ${version.release} config, outside ${entries.map((e) => `${e.since}..${e.until ?? ''}`).join(', ')}`);
       }
