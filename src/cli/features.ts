@@ -1,5 +1,5 @@
 import { jsonLine } from '../escape.js';
-import { featureListJson, formatFeatureExplanation, formatFeatureList } from '../format/features.js';
+import { featureJson, featureListJson, formatFeatureExplanation, formatFeatureList } from '../format/features.js';
 import { colorOf, knowledgeBase, resolveArch, unknownFeature, writeText, type CliContext } from './context.js';
 
 /** `virt-advisor list`: the features of the knowledge base, with their release on --arch if given. */
@@ -17,7 +17,7 @@ export function runExplain(args: { id: string; json?: boolean }, context: CliCon
   const knowledge = knowledgeBase(context);
   const feature = knowledge.byId.get(args.id);
   if (!feature) throw unknownFeature([args.id], knowledge);
-  if (args.json) context.stdout.write(`${jsonLine(feature, 2)}\n`);
+  if (args.json) context.stdout.write(`${jsonLine(featureJson(feature), 2)}\n`);
   else writeText(context, formatFeatureExplanation(feature, colorOf(context)));
   return 0;
 }

@@ -28,16 +28,18 @@ export interface PromptSet {
   input(config: { message: string; default?: string; validate?: (value: string) => boolean | string }): Promise<string>;
 }
 
-type Inquirer = typeof import('@inquirer/prompts');
+type Inquirer = typeof import('./prompts-entry.js');
 
 /**
- * The bundled CLI keeps @inquirer/prompts out of the bundle and loads it only here, so commands that
- * never ask do not pay for it. The bundle is CommonJS run through vm.Script, where import() has no
- * module loader behind it; require has one, and @inquirer/prompts ships a CommonJS build for it.
+ * The prompts load only here, so commands that never ask do not pay for them. The bundled CLI is
+ * CommonJS run through vm.Script, where import() has no module loader behind it: it requires
+ * dist/prompts.cjs, built beside it. Run from source (tests), the entry module is imported; its
+ * name is a variable so that the bundler leaves it out of the main bundle.
  */
 async function loadInquirer(): Promise<Inquirer> {
-  if (typeof require === 'function') return require('@inquirer/prompts') as Inquirer;
-  return import('@inquirer/prompts');
+  if (typeof __dirname === 'string' && typeof require === 'function') return require(`${__dirname}/prompts.cjs`) as Inquirer;
+  const entry = './prompts-entry.js';
+  return (await import(entry)) as Inquirer;
 }
 
 export const defaultPrompts: PromptSet = {

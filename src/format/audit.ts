@@ -4,6 +4,7 @@ import { symbolsOf } from '../rules/targets.js';
 import type { KernelVersion } from '../version/parse.js';
 import { kernelJson, versionNotes } from './check.js';
 import { escapeText } from '../escape.js';
+import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor, type Style } from './style.js';
 
 /** Everything one `config` run found, for any of the three renderings. */
@@ -77,6 +78,7 @@ export function unavailableReason(unavailable: Unavailability, version: KernelVe
 export function auditToJson(report: AuditReport) {
   const release = report.version.release;
   return {
+    schemaVersion: SCHEMA_VERSIONS.config,
     file: report.file,
     kernel: { input: report.version.input, ...kernelJson(report.version), from: report.versionFrom },
     arch: report.arch,

@@ -2,6 +2,7 @@ import type { Arch } from '../arch.js';
 import type { FeatureVerdict, SupportStatus } from '../engine/check.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
 import type { KernelVersion } from '../version/parse.js';
+import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
 import { releaseKey, releaseNameKey } from '../version/compare.js';
 
@@ -80,7 +81,7 @@ export function createCheckJsonFormatter(releases?: KnownReleases) {
     // Written out by hand: this runs once per line of a fleet inventory. Same fields as kernelJson.
     const v = version;
     return (
-      `{"input":${JSON.stringify(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
+      `{"schemaVersion":${SCHEMA_VERSIONS.check},"input":${JSON.stringify(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
       `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : JSON.stringify(v.local)},` +
       `"distribution":${v.distribution === null ? 'null' : JSON.stringify(v.distribution)}},"arch":"${arch}",` +
       `"notes":${JSON.stringify(versionNotes(v, releases))},"features":${features}}\n`

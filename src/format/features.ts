@@ -1,5 +1,6 @@
 import type { Arch } from '../arch.js';
 import type { Feature } from '../rules/types.js';
+import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
 
 /** `list`: one line per feature, with when it arrived on the architecture asked about. */
@@ -18,7 +19,17 @@ export function formatFeatureList(features: Feature[], arch: Arch | null, color:
   return `${lines.join('\n')}\n`;
 }
 
+/** `list --json`: { schemaVersion, arch, features }. */
 export function featureListJson(features: Feature[], arch: Arch | null) {
+  return { schemaVersion: SCHEMA_VERSIONS.list, arch, features: featureEntries(features, arch) };
+}
+
+/** `explain --json`: { schemaVersion, feature } with the rule as rules/ has it. */
+export function featureJson(feature: Feature) {
+  return { schemaVersion: SCHEMA_VERSIONS.explain, feature };
+}
+
+function featureEntries(features: Feature[], arch: Arch | null) {
   return features.map((feature) => {
     const statement = arch ? feature.support[arch] : undefined;
     return {

@@ -1,5 +1,6 @@
 import type { CpuInfo } from '../host/cpuinfo.js';
 import { isKnown, type Fact, type HostFacts } from '../host/detect.js';
+import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
 
 const LABEL_WIDTH = 20;
@@ -40,10 +41,46 @@ export function formatHostText(facts: HostFacts, options: { color: boolean }): s
   return `${lines.join('\n')}\n`;
 }
 
-/** The same facts as a plain object for JSON output. */
-export function hostToJson(facts: HostFacts): HostFacts {
-  return structuredClone(facts);
+/** A fact in JSON: its value and where it came from, or why it could not be told. */
+export type FactJson<T> = { known: true; value: T; source: string } | { known: false; reason: string };
+
+function factJson<T, U>(fact: Fact<T>, shape: (value: T) => U): FactJson<U> {
+  return isKnown(fact) ? { known: true, value: shape(fact.value), source: fact.source } : { known: false, reason: fact.unknown };
 }
+
+const same = <T>(value: T) => value;
+
+/**
+ * `host --json` (schemas/host.schema.json): every fact with its source or the reason it is unknown.
+ * Built field by field, so that the output is the documented contract and not whatever the
+ * detection code holds.
+ */
+export function hostToJson(facts: HostFacts) {
+  return {
+    schemaVersion: SCHEMA_VERSIONS.host,
+    root: facts.root,
+    cpu: factJson(facts.cpu, (cpu) => ({
+      architecture: cpu.archHint,
+      vendor: cpu.vendor,
+      model: cpu.modelName,
+      logicalCpus: cpu.logicalCpus,
+      flags: [...cpu.flags],
+      vmxFlags: [...cpu.vmxFlags],
+      virtual: { value: cpu.virtual.value, reason: cpu.virtual.reason },
+    })),
+    kernelRelease: factJson(facts.kernelRelease, same),
+    arch: factJson(facts.arch, same),
+    kernelConfig: factJson(facts.kernelConfig, (config) => ({ path: config.path, tried: [...config.tried] })),
+    kvm: factJson(facts.kvmDevice, (kvm) => ({ present: kvm.present, usable: kvm.usable, modules: [...kvm.modules] })),
+    nested: { kvmIntel: factJson(facts.nested.kvmIntel, same), kvmAmd: factJson(facts.nested.kvmAmd, same) },
+    xen: factJson(facts.xen, same),
+    hypervisor: factJson(facts.hypervisor, (h) => ({ virtual: h.virtual, vendor: h.vendor, evidence: [...h.evidence] })),
+    container: factJson(facts.container, (c) => ({ inContainer: c.inContainer, kind: c.kind, evidence: [...c.evidence] })),
+    iommu: factJson(facts.iommu, (iommu) => ({ enabled: iommu.enabled, devices: [...iommu.devices] })),
+  };
+}
+
+export type HostJson = ReturnType<typeof hostToJson>;
 
 function yesNo(value: boolean | null): string {
   return value === null ? 'cannot tell' : value ? 'yes' : 'no';

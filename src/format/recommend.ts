@@ -2,11 +2,13 @@ import type { Candidate, MachineProfile, ProfileSources, Reason, Wishes } from '
 import type { HostFacts } from '../host/detect.js';
 import { hostToJson } from './host.js';
 import { kernelJson, versionNotes } from './check.js';
+import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor, type Style } from './style.js';
 
 /** `recommend --json`: { host, goals, candidates }, candidates best first. */
 export function recommendationJson(profile: MachineProfile, sources: ProfileSources, wishes: Wishes, candidates: Candidate[], facts: HostFacts | null) {
   return {
+    schemaVersion: SCHEMA_VERSIONS.recommend,
     host: {
       arch: profile.arch,
       cpuFlags: profile.cpuFlags,

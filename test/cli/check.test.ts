@@ -21,7 +21,7 @@ describe('virt-advisor check', () => {
   });
 
   it('reports every feature of the knowledge base with the contract fields', () => {
-    const list = JSON.parse(runCli(['list', '--json']).stdout);
+    const list = JSON.parse(runCli(['list', '--json']).stdout).features;
     const [line] = jsonLines(runCli(['check', '6.1', '--arch', 'x86_64', '--json']).stdout);
     expect(line.features.map((entry: any) => entry.id).sort()).toEqual(list.map((entry: any) => entry.id).sort());
     for (const entry of line.features) {
@@ -188,7 +188,8 @@ describe('virt-advisor list and explain', () => {
   it('lists the features that mainline had on an architecture', () => {
     const result = runCli(['list', '--arch', 'i386', '--json']);
     expect(result.status).toBe(0);
-    const entries = JSON.parse(result.stdout);
+    const { schemaVersion, arch, features: entries } = JSON.parse(result.stdout);
+    expect({ schemaVersion, arch }).toEqual({ schemaVersion: 1, arch: 'i386' });
     expect(entries.find((entry: any) => entry.id === 'lguest')).toMatchObject({ since: '2.6.23', removedIn: '4.14' });
     // SEV is a 64-bit-only host feature: it has no place in an i386 list.
     expect(entries.find((entry: any) => entry.id === 'amd-sev')).toBeUndefined();

@@ -250,14 +250,15 @@ describe('virt-advisor config verdicts', () => {
 describe('virt-advisor config output', () => {
   it('writes the JSON contract', () => {
     const { report } = audit([join(corpus, 'config-debian-6.1.192-rt-arm64'), '--for', 'kvm-host']);
-    expect(Object.keys(report)).toEqual(['file', 'kernel', 'arch', 'targets']);
+    expect(Object.keys(report)).toEqual(['schemaVersion', 'file', 'kernel', 'arch', 'targets']);
+    expect(report.schemaVersion).toBe(1);
     expect(report.file).toBe(join(corpus, 'config-debian-6.1.192-rt-arm64'));
     expect(report.kernel).toMatchObject({ input: '6.1.192', release: '6.1', sublevel: 192, from: 'header' });
     for (const target of report.targets) {
       expect(target).toEqual({ id: expect.any(String), ok: expect.any(Boolean), unavailable: null, checks: expect.any(Array) });
       for (const entry of target.checks) {
         expect(Object.keys(entry)).toEqual(['symbol', 'status', 'expected', 'actual', 'note', 'optional']);
-        expect(['ok', 'module', 'missing', 'off', 'obsolete', 'not-applicable']).toContain(entry.status);
+        expect(['ok', 'module', 'missing', 'off', 'invalid', 'obsolete', 'not-applicable']).toContain(entry.status);
         expect(typeof entry.note).toBe('string');
       }
     }

@@ -1,4 +1,4 @@
-import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import { checkbox, confirm, input, select } from '../../src/cli/prompts-entry.js';
 import { render } from '@inquirer/testing';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

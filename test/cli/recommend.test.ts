@@ -151,10 +151,11 @@ describe('virt-advisor host', () => {
     const result = runCli(['host', '--root', fixture('xen-dom0'), '--json']);
     expect(result.status).toBe(0);
     const facts = JSON.parse(result.stdout);
-    expect(facts.xen.value).toBe('dom0');
-    expect(facts.kernelRelease).toMatchObject({ value: '2.6.18-398.el5xen' });
-    expect(facts.kernelConfig.value).toBeNull();
-    expect(facts.kernelConfig.unknown).toMatch(/boot\/config-2\.6\.18-398\.el5xen/);
+    expect(facts.schemaVersion).toBe(1);
+    expect(facts.xen).toEqual({ known: true, value: 'dom0', source: fixture('xen-dom0/proc/xen/capabilities') });
+    expect(facts.kernelRelease).toMatchObject({ known: true, value: '2.6.18-398.el5xen' });
+    expect(facts.kernelConfig.known).toBe(false);
+    expect(facts.kernelConfig.reason).toMatch(/boot\/config-2\.6\.18-398\.el5xen/);
   });
 
   it('says what it could not read', () => {

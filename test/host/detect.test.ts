@@ -330,9 +330,14 @@ describe('formatHostText and hostToJson', () => {
     expect(lines.slice(1).every((line) => line.includes(' unknown: '))).toBe(true);
   });
 
-  it('gives the same facts as plain JSON', () => {
+  it('writes the documented JSON: known facts with their source, unknown ones with the reason', () => {
     const json = hostToJson(facts);
-    expect(JSON.parse(JSON.stringify(json))).toEqual(facts);
-    expect(json).not.toBe(facts);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.root).toBe(facts.root);
+    for (const [name, fact] of Object.entries(json).filter(([key]) => !['schemaVersion', 'root', 'nested'].includes(key))) {
+      const f = fact as { known: boolean; source?: string; reason?: string };
+      expect(f.known ? typeof f.source : typeof f.reason, name).toBe('string');
+    }
   });
 });

@@ -1,0 +1,12 @@
+/**
+ * The version of each JSON output's shape, written into every output as schemaVersion and pinned
+ * by the matching schemas/<name>.schema.json. Changing a field means changing both.
+ */
+export const SCHEMA_VERSIONS = {
+  check: 1,
+  config: 1,
+  recommend: 1,
+  host: 1,
+  list: 1,
+  explain: 1,
+} as const;
