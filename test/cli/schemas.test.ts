@@ -1,0 +1,98 @@
+import { Ajv } from 'ajv';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSIONS } from '../../src/format/schema-versions.js';
+import { jsonLines, runCli } from './run.js';
+
+/**
+ * Every --json output, from the corpus and the fixtures, against the schemas shipped in schemas/:
+ * the contract scripts rely on is what the program really prints.
+ */
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const SCHEMAS = join(REPO, 'schemas');
+const CORPUS = join(REPO, 'test/fixtures/corpus');
+const ROOTS = join(REPO, 'test/fixtures/roots');
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
+for (const name of readdirSync(SCHEMAS)) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, name), 'utf8')), name);
+
+function expectValid(schema: string, value: unknown, what: string): void {
+  const validate = ajv.getSchema(schema)!;
+  const ok = validate(value);
+  if (!ok) throw new Error(`${what} does not match ${schema}: ${ajv.errorsText(validate.errors, { separator: '\n' })}`);
+}
+
+const versions = readFileSync(join(CORPUS, 'versions.txt'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+const configs = readdirSync(join(CORPUS, 'configs')).map((name) => join(CORPUS, 'configs', name));
+const roots = readdirSync(ROOTS, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(ROOTS, entry.name));
+const cpuinfos = readdirSync(join(CORPUS, 'cpuinfo')).map((name) => join(CORPUS, 'cpuinfo', name));
+
+describe('JSON outputs match schemas/', () => {
+  it('every schema pins the schemaVersion the program writes', () => {
+    for (const [name, version] of Object.entries(SCHEMA_VERSIONS)) {
+      const schema = JSON.parse(readFileSync(join(SCHEMAS, `${name}.schema.json`), 'utf8'));
+      expect(schema.properties.schemaVersion, name).toEqual({ const: version });
+    }
+  });
+
+  it('schemas/feature.schema.json is the knowledge base schema (rules/schema.json)', () => {
+    const shipped = JSON.parse(readFileSync(join(SCHEMAS, 'feature.schema.json'), 'utf8'));
+    const rules = JSON.parse(readFileSync(join(REPO, 'rules/schema.json'), 'utf8'));
+    expect({ ...shipped, $id: null }).toEqual({ ...rules, $id: null });
+  });
+
+  it.each(['x86_64', 'i386', 'arm64', 's390x'])('check: every corpus version on %s', (arch) => {
+    const result = runCli(['check', '--stdin', '--json', '--arch', arch], { input: versions.join('\n') });
+    const records = jsonLines(result.stdout);
+    expect(records.length).toBe(versions.length);
+    for (const record of records) expectValid('check.schema.json', record, `check ${record.input}`);
+  });
+
+  it.each(configs.map((file) => [file.split('/').pop()!, file]))('config: %s', (_name, file) => {
+    const result = runCli(['config', file, '--json', '--for', 'kvm-host,kvm-guest,xen-dom0,xen-domu,containers,vfio-passthrough,lguest']);
+    expectValid('config.schema.json', JSON.parse(result.stdout), file);
+    const defaults = runCli(['config', file, '--json']);
+    expectValid('config.schema.json', JSON.parse(defaults.stdout), `${file} (default targets)`);
+  });
+
+  it.each(roots.map((root) => [root.split('/').pop()!, root]))('host and recommend on the %s fixture root', (_name, root) => {
+    expectValid('host.schema.json', JSON.parse(runCli(['host', '--root', root, '--json']).stdout), `host ${root}`);
+    const recommend = runCli(['recommend', '--root', root, '--json', '--guest', 'linux', '--goal', 'performance']);
+    expectValid('recommend.schema.json', JSON.parse(recommend.stdout), `recommend ${root}`);
+  });
+
+  it('host and recommend on this machine', () => {
+    expectValid('host.schema.json', JSON.parse(runCli(['host', '--json']).stdout), 'host');
+    expectValid('recommend.schema.json', JSON.parse(runCli(['recommend', '--json']).stdout), 'recommend');
+  });
+
+  it('recommend for every corpus cpuinfo, with and without a kernel', () => {
+    for (const file of cpuinfos) {
+      for (const extra of [[], ['--kernel', '4.18.0-240.el8.x86_64', '--keep-kernel']]) {
+        const result = runCli(['recommend', '--cpuinfo', file, '--json', '--guest', 'windows', ...extra]);
+        expectValid('recommend.schema.json', JSON.parse(result.stdout), `recommend --cpuinfo ${file} ${extra.join(' ')}`);
+      }
+    }
+  });
+
+  it('list, with and without --arch, and explain of every feature', () => {
+    const list = JSON.parse(runCli(['list', '--json']).stdout);
+    expectValid('list.schema.json', list, 'list');
+    expectValid('list.schema.json', JSON.parse(runCli(['list', '--json', '--arch', 'arm64']).stdout), 'list --arch arm64');
+    for (const { id } of list.features) expectValid('explain.schema.json', JSON.parse(runCli(['explain', id, '--json']).stdout), `explain ${id}`);
+  });
+
+  it('a schema refuses what the contract does not allow (the check is not vacuous)', () => {
+    const [record] = jsonLines(runCli(['check', '6.1', '--arch', 'x86_64', '--json']).stdout);
+    expect(() => expectValid('check.schema.json', { ...record, extra: 1 }, 'extra field')).toThrow(/additional/);
+    expect(() => expectValid('check.schema.json', { ...record, schemaVersion: 99 }, 'other version')).toThrow(/constant/);
+    const host = JSON.parse(runCli(['host', '--json']).stdout);
+    expect(() => expectValid('host.schema.json', { ...host, xen: { known: true, value: 'dom1', source: 'x' } }, 'bad xen')).toThrow();
+  });
+});
