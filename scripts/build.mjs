@@ -2,7 +2,8 @@
 // dist/targets.json, refusing any problem, and bundles src/ into one file so start-up reads one
 // module.
 // Usage: node scripts/build.mjs [--rules-only]
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -61,6 +62,13 @@ await build({
 });
 // The questionnaire's prompts, loaded by the CLI only when it asks.
 await build({ ...common, entryPoints: ['src/cli/prompts-entry.ts'], format: 'cjs', minify: true, outfile: join(dist, 'prompts.cjs') });
+
+// The library (import ... from 'virt-advisor'): an ES module of its own, so that the CLI never
+// loads it, and its type declarations.
+await build({ ...common, entryPoints: ['src/lib/index.ts'], format: 'esm', outfile: join(dist, 'lib', 'index.js') });
+rmSync(join(dist, 'types'), { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(1);
 
 // The man page, from the same command spec as --help.
 await build({ ...common, entryPoints: ['src/cli/build-docs.ts'], format: 'esm', outfile: join(dist, 'tools', 'build-docs.mjs') });

@@ -22,10 +22,13 @@ function optionWords(options: OptionSpec[]): string[] {
 }
 
 /**
- * A bash completion function, written out from the command spec: commands, each command's options,
- * and the values of enumerated options (comma-separated lists complete their last item).
+ * The completion logic as one shell function, written out from the command spec: commands, each
+ * command's options, and the values of enumerated options (a comma-separated list completes its
+ * last item). It fills COMPREPLY from COMP_WORDS and COMP_CWORD as bash does, or asks for file or
+ * directory names in __virt_advisor_want. It does its own prefix matching, so that it runs the same
+ * in bash and, under ksh emulation, in zsh.
  */
-export function bashCompletion(resolve: (set: ChoiceSet) => string[]): string {
+function completionFunction(resolve: (set: ChoiceSet) => string[]): string {
   const valueCases: string[] = [];
   const seen = new Set<string>();
   for (const option of COMMANDS.flatMap((command) => command.options)) {
@@ -33,35 +36,36 @@ export function bashCompletion(resolve: (set: ChoiceSet) => string[]): string {
     seen.add(option.name);
     let body: string;
     if (option.choices) body = `__virt_advisor_values "${words(resolve(option.choices))}"`;
-    else if (option.value === 'DIR') body = 'COMPREPLY=($(compgen -d -- "$cur"))';
-    else if (option.value === 'FILE') body = 'COMPREPLY=($(compgen -f -- "$cur"))';
-    else body = 'COMPREPLY=()';
-    valueCases.push(`    --${option.name}) ${body}; return ;;`);
+    else if (option.value === 'DIR') body = '__virt_advisor_want=dirs';
+    else if (option.value === 'FILE') body = '__virt_advisor_want=files';
+    else body = ':';
+    valueCases.push(`    --${option.name}) ${body}; return 0 ;;`);
   }
   const commandCases = COMMANDS.map((command) => {
     const options = words(optionWords([...command.options, ...GLOBAL_OPTIONS]));
     const positional = command.positionals[0];
-    const positionalBody = positional?.choices
-      ? `__virt_advisor_values "${words(resolve(positional.choices))}"`
-      : positional?.file
-        ? 'COMPREPLY=($(compgen -f -- "$cur"))'
-        : 'COMPREPLY=()';
+    const positionalBody = positional?.choices ? `__virt_advisor_values "${words(resolve(positional.choices))}"` : positional?.file ? '__virt_advisor_want=files' : ':';
     return `    ${command.name}) options="${options}"; positional='${positionalBody}' ;;`;
   });
   const defaultCommand = COMMANDS.find((command) => command.isDefault)!;
-  return `# bash completion for virt-advisor; load it with: eval "$(virt-advisor completion bash)"
-__virt_advisor_values() {
-  # Completes the last item of a comma-separated list.
-  local prefix="" last="$cur"
-  if [[ "$cur" == *,* ]]; then prefix="\${cur%,*},"; last="\${cur##*,}"; fi
-  COMPREPLY=($(compgen -P "$prefix" -W "$1" -- "$last"))
+  return `__virt_advisor_values() {
+  # The words of $1 that start with the word being completed; after a comma, its last item.
+  local prefix="" last="$cur" word
+  case "$cur" in *,*) prefix="\${cur%,*},"; last="\${cur##*,}" ;; esac
+  for word in $1; do
+    case "$word" in "$last"*) COMPREPLY+=("$prefix$word") ;; esac
+  done
 }
 _virt_advisor() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" command="" options positional i
+  [ -n "\${ZSH_VERSION:-}" ] && emulate -L ksh
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" command="" options="" positional=":" i
+  COMPREPLY=()
+  __virt_advisor_want=""
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
   # --option=value: bash splits at "=", so the option is two words back.
   if [[ "$cur" == "=" ]]; then prev="\${COMP_WORDS[COMP_CWORD-1]}"; cur=""
-  elif [[ "$prev" == "=" ]] && (( COMP_CWORD > 1 )); then prev="\${COMP_WORDS[COMP_CWORD-2]}"; fi
+  elif [[ "$prev" == "=" ]] && (( COMP_CWORD > 1 )); then prev="\${COMP_WORDS[COMP_CWORD-2]}"
+  elif [[ "$cur" == --*=* ]]; then prev="\${cur%%=*}"; cur="\${cur#*=}"; fi
   for (( i = 1; i < COMP_CWORD; i++ )); do
     case "\${COMP_WORDS[i]}" in
       ${COMMANDS.map((command) => command.name).join('|')}) command="\${COMP_WORDS[i]}"; break ;;
@@ -74,24 +78,49 @@ ${valueCases.join('\n')}
 ${commandCases.join('\n')}
   esac
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "$options" -- "$cur"))
+    __virt_advisor_values "$options"
   elif [[ -z "$command" ]]; then
-    COMPREPLY=($(compgen -W "${words(COMMANDS.map((command) => command.name))}" -- "$cur"))
+    __virt_advisor_values "${words(COMMANDS.map((command) => command.name))}"
   else
     eval "$positional"
   fi
+  return 0
+}`;
 }
-complete -o bashdefault -o default -F _virt_advisor virt-advisor
+
+export function bashCompletion(resolve: (set: ChoiceSet) => string[]): string {
+  return `# bash completion for virt-advisor; load it with: eval "$(virt-advisor completion bash)"
+${completionFunction(resolve)}
+__virt_advisor_bash() {
+  _virt_advisor
+  case "$__virt_advisor_want" in
+    files) COMPREPLY=($(compgen -f -- "\${COMP_WORDS[COMP_CWORD]}")) ;;
+    dirs) COMPREPLY=($(compgen -d -- "\${COMP_WORDS[COMP_CWORD]}")) ;;
+  esac
+}
+complete -o bashdefault -o default -F __virt_advisor_bash virt-advisor
 `;
 }
 
-/** zsh runs the same function through its bash-completion emulation. */
+/** zsh: the same function, called from a native completion function. */
 export function zshCompletion(resolve: (set: ChoiceSet) => string[]): string {
   return `#compdef virt-advisor
 # zsh completion for virt-advisor; load it with: eval "$(virt-advisor completion zsh)"
-if ! whence compdef >/dev/null; then autoload -U +X compinit && compinit; fi
-autoload -U +X bashcompinit && bashcompinit
-${bashCompletion(resolve).split('\n').slice(1).join('\n')}`;
+${completionFunction(resolve)}
+__virt_advisor_zsh() {
+  local -a COMP_WORDS COMPREPLY
+  local COMP_CWORD=$(( CURRENT - 1 ))
+  COMP_WORDS=("\${words[@]}")
+  _virt_advisor
+  case "$__virt_advisor_want" in
+    files) _files ;;
+    dirs) _files -/ ;;
+    *) compadd -Q -S '' -- "\${COMPREPLY[@]}" ;;
+  esac
+}
+if (( ! $+functions[compdef] )); then autoload -Uz compinit && compinit; fi
+compdef __virt_advisor_zsh virt-advisor
+`;
 }
 
 /** `virt-advisor completion [shell]`. */

@@ -1,8 +1,9 @@
 import type { Readable, Writable } from 'node:stream';
-import { quote } from '../escape.js';
 import { UserError } from '../errors.js';
-import { didYouMean } from './suggest.js';
-import { ARCHES, normalizeArch, currentArch, type Arch } from '../arch.js';
+import { normalizeArch, currentArch, type Arch } from '../arch.js';
+import { unknownArch } from '../app/errors.js';
+
+export { unknownArch, unknownFeature } from '../app/errors.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../rules/knowledge.js';
 import { wrapText } from '../format/wrap.js';
 import { terminalWidth, useColor } from './io.js';
@@ -59,19 +60,4 @@ export function resolveArch(given: string | undefined): Arch {
   return here;
 }
 
-/** The error for an architecture name no table knows, with the closest one. */
-export function unknownArch(given: string): UserError {
-  return new UserError(`unknown architecture ${quote(given)}${didYouMean(given.toLowerCase(), ARCHES)} (expected one of: ${ARCHES.join(', ')}, or an alias such as amd64, aarch64, i686, ppc64le)`);
-}
-
-/** The error for feature ids the knowledge base does not have, with the closest one. */
-export function unknownFeature(ids: string[], knowledge: KnowledgeBase): UserError {
-  const known = [...knowledge.byId.keys()].sort();
-  return new UserError(`unknown feature id ${ids.map((id) => quote(id)).join(', ')}${didYouMean(ids[0]!, known)} (valid ids: ${known.join(', ')})`);
-}
-
-/** Splits repeatable, comma-separated option values: --require a,b --require c. */
-export function listOption(values: string | string[] | undefined): string[] {
-  if (values === undefined) return [];
-  return (Array.isArray(values) ? values : [values]).flatMap((value) => String(value).split(',')).map((value) => value.trim()).filter(Boolean);
-}
+export { listOption } from '../listing.js';

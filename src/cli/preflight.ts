@@ -1,7 +1,7 @@
 import { quote } from '../escape.js';
 import { UserError } from '../errors.js';
 import { COMMANDS, GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './spec.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../suggest.js';
 
 /** What the command line asks for, as far as it can be told before parsing its values. */
 export interface Preflight {

@@ -5,7 +5,7 @@ import { isKnown, type HostFacts } from '../host/detect.js';
 import { GOALS, type Goal } from '../rules/approaches.js';
 import { GUEST_OSES, type GuestOs } from '../rules/types.js';
 import { parseKernelVersion } from '../version/parse.js';
-import { parseCpuFlagsOption, type RecommendArgs } from './recommend.js';
+import { parseCpuFlagsOption, type RecommendArgs } from '../app/recommend.js';
 import { HARDWARE_VIRTUALIZATION } from '../engine/recommend.js';
 
 export interface Choice<Value extends string> {

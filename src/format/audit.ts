@@ -1,28 +1,14 @@
 import type { Arch } from '../arch.js';
-import { checkPasses, type Check, type TargetVerdict, type Unavailability } from '../engine/audit.js';
+import { checkPasses, type Check, type Unavailability } from '../engine/audit.js';
 import { symbolsOf } from '../rules/targets.js';
 import type { KernelVersion } from '../version/parse.js';
+import type { AuditReport } from '../app/audit.js';
+
+export type { AuditReport };
 import { kernelJson, versionNotes } from './check.js';
 import { escapeText } from '../escape.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor, type Style } from './style.js';
-
-/** Everything one `config` run found, for any of the three renderings. */
-export interface AuditReport {
-  /** The path as given, "-" for standard input. */
-  file: string;
-  /** How the text report names it: the path, or "standard input". */
-  fileShown: string;
-  compressed: boolean;
-  version: KernelVersion;
-  versionFrom: 'header' | '--kernel';
-  arch: Arch;
-  /** What told the architecture: "--arch", "the header (Linux/arm64)", "CONFIG_X86_64=y". */
-  archFrom: string;
-  /** Whether the targets were picked for the config's architecture and release rather than asked for. */
-  defaultTargets: boolean;
-  verdicts: TargetVerdict[];
-}
 
 const nameOf = (check: Check) => symbolsOf(check.requirement).join('|');
 

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { UserError } from '../errors.js';
 import { readUserFile } from '../read-file.js';

@@ -1,0 +1,17 @@
+import { ARCHES } from '../arch.js';
+import { quote } from '../escape.js';
+import { UserError } from '../errors.js';
+import type { KnowledgeBase } from '../rules/knowledge.js';
+import { didYouMean } from '../suggest.js';
+
+/** The error for an architecture name no table knows, with the closest one. */
+export function unknownArch(given: string): UserError {
+  return new UserError(`unknown architecture ${quote(given)}${didYouMean(given.toLowerCase(), ARCHES)} (expected one of: ${ARCHES.join(', ')}, or an alias such as amd64, aarch64, i686, ppc64le)`);
+}
+
+/** The error for feature ids the knowledge base does not have, with the closest one. */
+export function unknownFeature(ids: string[], knowledge: KnowledgeBase): UserError {
+  const known = [...knowledge.byId.keys()].sort();
+  return new UserError(`unknown feature id ${ids.map((id) => quote(id)).join(', ')}${didYouMean(ids[0]!, known)} (valid ids: ${known.join(', ')})`);
+}
+
