@@ -41,3 +41,8 @@ export function shellQuote(word: string): string {
 export function jsonLine(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(/[\u2028\u2029]/g, hex);
 }
+
+/** A JSON string literal with U+2028 and U+2029 escaped too. */
+export function jsonString(text: string): string {
+  return JSON.stringify(text).replace(/[\u2028\u2029]/g, hex);
+}

@@ -86,14 +86,14 @@ export function chooseTargets(all: Target[], requested: string[]): Target[] {
  */
 export function auditConfigBytes(
   bytes: Buffer,
-  where: { file: string; shown: string },
+  where: { file: string; shown: string; path?: string },
   options: AuditOptions,
   allTargets: Target[],
 ): { report: AuditReport; warnings: string[] } {
   // Unknown ids are a usage error whatever the file holds, so they are caught before reading it.
   const chosen = options.targets && options.targets.length > 0 ? chooseTargets(allTargets, options.targets) : null;
   const compressed = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const config = parseKconfig(decodeConfigBytes(bytes, where.shown), [...symbolsOfTargets(allTargets), ...ARCH_SYMBOL_NAMES]);
+  const config = parseKconfig(decodeConfigBytes(bytes, where.shown, where.path), [...symbolsOfTargets(allTargets), ...ARCH_SYMBOL_NAMES]);
   if (!looksLikeConfig(config)) throw new UserError(`${where.shown} is not a kernel config (no CONFIG_ lines and no config header)`);
   const { version, from: versionFrom } = versionOf(options, config.header.version, where.shown);
   const { arch, from: archFrom } = archOf(options, archOfConfig(config), where.shown);

@@ -3,8 +3,9 @@ import { compileChecker } from '../engine/check.js';
 import { createCheckJsonFormatter, formatCheckText, knownReleases } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
 import { colorOf, knowledgeBase, listOption, noteExit, resolveArch, unknownFeature, type CliContext } from './context.js';
-import { BufferedWriter, readLines, terminalWidth } from './io.js';
+import { BufferedWriter, readLineBatches, terminalWidth } from './io.js';
 import { wrapText } from '../format/wrap.js';
+import { escapeText } from '../escape.js';
 
 export interface CheckArgs {
   versions?: string[];
@@ -24,7 +25,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   const unknown = required.filter((id) => !knowledge.byId.has(id));
   if (unknown.length > 0) throw unknownFeature(unknown, knowledge);
   // Scripts put `--` before values that may start with a dash; those arrive after the command name.
-  const versions = [...(args.versions ?? []), ...(args._ ?? []).slice(1).map(String)];
+  const versions = context.positionals ?? [...(args.versions ?? []), ...(args._ ?? []).slice(1).map(String)];
   if (args.stdin && versions.length > 0) throw new UserError('give versions as arguments or with --stdin, not both');
   if (!args.stdin && versions.length === 0) throw new UserError('no kernel version given (try: virt-advisor check "$(uname -r)", or --stdin)');
   if (args.stdin && context.stdin.isTTY) throw new UserError('--stdin needs versions piped in, one per line; standard input is a terminal');
@@ -35,9 +36,15 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   const toJson = args.json ? createCheckJsonFormatter(releases) : null;
   const color = colorOf(context);
   const width = terminalWidth(context.stdout);
-  const out = new BufferedWriter(context.stdout);
+  // On a terminal each answer shows at once; into a pipe output is gathered into large writes.
+  const out = new BufferedWriter(context.stdout, context.stdout.isTTY ? 0 : undefined);
   let badInput = false;
   let unmet = false;
+  /** A message on stderr, after the answers before it: the two streams keep the input's order. */
+  const report = (text: string) => {
+    out.flush();
+    context.stderr.write(`virt-advisor: ${escapeText(text)}\n`);
+  };
 
   const handle = (text: string, where: string | null): Promise<void> | undefined => {
     let version;
@@ -47,7 +54,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       if (!(error instanceof UserError)) throw error;
       badInput = true;
       noteExit(context, 2);
-      context.stderr.write(`virt-advisor: ${where ? `${where}: ` : ''}${error.message}\n`);
+      report(`${where ? `${where}: ` : ''}${error.message}`);
       return undefined;
     }
     const verdicts = check(version);
@@ -58,24 +65,30 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       // For a vendor or patched kernel the mainline answer may be wrong: say how to know for sure.
       const backports = version.distribution?.backports;
       const hint = backports === 'vendor' || backports === 'patched' ? ` (in mainline ${version.release}; this ${version.distribution!.name} kernel may differ: check its config with virt-advisor config)` : '';
-      context.stderr.write(`virt-advisor: ${version.input} (${arch}) lacks required: ${missing.join(', ')}${hint}\n`);
+      report(`${version.input} (${arch}) lacks required: ${missing.join(', ')}${hint}`);
     }
     return out.write(toJson ? toJson(version, arch, verdicts) : wrapText(formatCheckText(knowledge, version, arch, verdicts, color, releases), width) + (args.stdin || versions.length > 1 ? '\n' : ''));
   };
 
   let linesRead = 0;
   if (args.stdin) {
-    for await (const [lineNumber, line] of readLines(context.stdin)) {
-      if (line === null) {
-        badInput = true;
-        noteExit(context, 2);
-        context.stderr.write(`virt-advisor: line ${lineNumber}: not a kernel version: the line is too long\n`);
-        continue;
+    for await (const batch of readLineBatches(context.stdin)) {
+      for (const [lineNumber, line] of batch) {
+        if (line === null) {
+          badInput = true;
+          noteExit(context, 2);
+          report(`line ${lineNumber}: not a kernel version: the line is too long`);
+          continue;
+        }
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#')) continue;
+        linesRead++;
+        const waiting = handle(line, `line ${lineNumber}`);
+        if (waiting) await waiting;
       }
-      const trimmed = line.trim();
-      if (trimmed === '' || trimmed.startsWith('#')) continue;
-      linesRead++;
-      const waiting = handle(line, `line ${lineNumber}`);
+      // The input has nothing more for now: what is answered goes out before waiting for more,
+      // so a slow producer (or a person typing) sees each answer.
+      const waiting = out.flush();
       if (waiting) await waiting;
     }
   } else {

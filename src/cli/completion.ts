@@ -126,7 +126,7 @@ compdef __virt_advisor_zsh virt-advisor
 /** `virt-advisor completion [shell]`. */
 export function runCompletion(args: { shell?: string }, context: CliContext): number {
   const fromEnv = /\/(bash|zsh)$/.exec(context.env.SHELL ?? '')?.[1];
-  const shell = (args.shell ?? fromEnv) as Shell | undefined;
+  const shell = (context.positionals?.[0] ?? args.shell ?? fromEnv) as Shell | undefined;
   if (shell === undefined) throw new UserError('which shell? give bash or zsh (SHELL does not name one)');
   if (!(SHELLS as readonly string[]).includes(shell)) throw new UserError(`no completion for ${quote(shell)}: give bash or zsh`);
   const resolve = (set: ChoiceSet) => choicesOf(set, context);

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { auditToJson, formatAuditText, formatFragment } from '../format/audit.js';
 import { locateRunningConfig } from '../kconfig/locate.js';
 import { readConfigFile, readConfigStream } from '../kconfig/read.js';
+import { showPath } from '../read-file.js';
 import { loadTargets } from '../rules/targets.js';
 import { colorOf, listOption, writeText, type CliContext } from './context.js';
 
@@ -24,17 +25,15 @@ interface ConfigInput {
 }
 
 async function readInput(args: ConfigArgs, context: CliContext): Promise<ConfigInput> {
-  let file = args.file === undefined ? undefined : String(args.file);
-  // yargs hands a lone "-" positional to the handler as an empty string, as it does "": only the
-  // command line tells "-" (standard input) from an empty name (an unset variable in a script).
-  if (file === '' && context.argv?.includes('-')) file = '-';
+  const file = context.positionals ? context.positionals[0] : args.file;
+  if (file === '') throw new UserError('an empty file name was given for the config (an unset variable in a script?); give a path, or - for standard input');
   if (file === '-') {
     if (context.stdin.isTTY) throw new UserError('config -: standard input is a terminal; pipe a config in (zcat /proc/config.gz | virt-advisor config -)');
     return { file: '-', shown: 'standard input', bytes: await readConfigStream(context.stdin, 'standard input') };
   }
   // Without FILE the running kernel's config is read; standard input is never waited on.
   const path = file ?? locateRunningConfig(args.root ?? '/').path;
-  return { file: path, shown: path, bytes: readConfigFile(path) };
+  return { file: path, shown: showPath(path), bytes: readConfigFile(path) };
 }
 
 /** `virt-advisor config`: audit a kernel .config for chosen uses. Returns the exit code. */
@@ -45,7 +44,7 @@ export async function runConfig(args: ConfigArgs, context: CliContext): Promise<
   // Unknown targets are refused before the file is read (or standard input waited on).
   chooseTargets(allTargets, options.targets!);
   const input = await readInput(args, context);
-  const { report, warnings } = auditConfigBytes(input.bytes, { file: input.file, shown: input.shown }, options, allTargets);
+  const { report, warnings } = auditConfigBytes(input.bytes, { file: input.file, shown: input.shown, ...(input.file === '-' ? {} : { path: input.file }) }, options, allTargets);
   for (const warning of warnings) context.stderr.write(`virt-advisor: warning: ${warning}\n`);
   if (args.json) context.stdout.write(`${jsonLine(auditToJson(report), 2)}\n`);
   else if (args.fragment) context.stdout.write(formatFragment(report));

@@ -22,6 +22,8 @@ export interface CliContext {
    * closing the pipe early (| head) still gets the failure already reported on stderr.
    */
   exitSoFar?: number;
+  /** The positional arguments after the command name, as given (strings, `--` honoured). */
+  positionals?: string[];
   /** --color (true) or --no-color (false); undefined leaves it to the environment and the terminal. */
   colorFlag?: boolean;
 }

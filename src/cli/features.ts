@@ -15,8 +15,9 @@ export function runList(args: { arch?: string; json?: boolean }, context: CliCon
 /** `virt-advisor explain <id>`: everything known about one feature, with sources. */
 export function runExplain(args: { id: string; json?: boolean }, context: CliContext): number {
   const knowledge = knowledgeBase(context);
-  const feature = knowledge.byId.get(args.id);
-  if (!feature) throw unknownFeature([args.id], knowledge);
+  const id = context.positionals?.[0] ?? args.id;
+  const feature = knowledge.byId.get(id);
+  if (!feature) throw unknownFeature([id], knowledge);
   if (args.json) context.stdout.write(`${jsonLine(featureJson(feature), 2)}\n`);
   else writeText(context, formatFeatureExplanation(feature, colorOf(context)));
   return 0;

@@ -52,15 +52,17 @@ export class BufferedWriter {
 }
 
 /**
- * Yields the lines of a stream with their numbers, one chunk at a time (constant memory). A line
- * longer than maxLineLength is not kept: it is yielded as null when it ends.
+ * Yields the lines of a stream with their numbers, one batch per chunk read, so that the reader can
+ * act (flush its output) whenever the input pauses; constant memory. A line longer than
+ * maxLineLength is not kept: it is yielded as null when it ends.
  */
-export async function* readLines(input: Readable, maxLineLength = 1 << 16): AsyncGenerator<[number, string | null]> {
+export async function* readLineBatches(input: Readable, maxLineLength = 1 << 16): AsyncGenerator<Array<[number, string | null]>> {
   let pending = '';
   let lineNumber = 0;
   let skippingLongLine = false;
   input.setEncoding('utf8');
   for await (const chunk of input as AsyncIterable<string>) {
+    const batch: Array<[number, string | null]> = [];
     let start = 0;
     let end: number;
     while ((end = chunk.indexOf('\n', start)) !== -1) {
@@ -70,19 +72,20 @@ export async function* readLines(input: Readable, maxLineLength = 1 << 16): Asyn
       if (skippingLongLine) {
         skippingLongLine = false;
         pending = '';
-        yield [lineNumber, null];
+        batch.push([lineNumber, null]);
         continue;
       }
       const line = pending === '' ? piece : pending + piece;
       pending = '';
-      yield [lineNumber, line.endsWith('\r') ? line.slice(0, -1) : line];
+      batch.push([lineNumber, line.endsWith('\r') ? line.slice(0, -1) : line]);
     }
     if (!skippingLongLine) pending += chunk.slice(start);
     if (pending.length > maxLineLength) {
       skippingLongLine = true;
       pending = '';
     }
+    yield batch;
   }
-  if (skippingLongLine) yield [lineNumber + 1, null];
-  else if (pending !== '') yield [lineNumber + 1, pending.endsWith('\r') ? pending.slice(0, -1) : pending];
+  if (skippingLongLine) yield [[lineNumber + 1, null]];
+  else if (pending !== '') yield [[lineNumber + 1, pending.endsWith('\r') ? pending.slice(0, -1) : pending]];
 }

@@ -50,6 +50,9 @@ Every version in the knowledge base cites its source (virt-advisor explain <id>)
 export async function run(argv: string[], context: CliContext): Promise<number> {
   context.argv = argv;
   const plan = preflight(argv);
+  // Handlers take positional arguments from here, not from yargs, which turns "-" into "" and
+  // would read numbers after "--".
+  context.positionals = plan.positionals;
   let exitCode = 0;
   const width = (context.stdout as { isTTY?: boolean; columns?: number }).isTTY ? (context.stdout as { columns?: number }).columns : undefined;
   let parser = yargs(argv)
@@ -67,8 +70,11 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   for (const command of COMMANDS) {
     const names = command.isDefault ? [command.name, '$0'] : [command.name];
     const usage = [command.name, ...command.positionals.map((positional) => positional.usage)].join(' ');
+    // yargs is told every positional is optional: preflight has checked the counts already, and
+    // yargs would not count those after "--".
+    const yargsUsage = usage.replace(/<([^>]+)>/g, '[$1]');
     parser = parser.command(
-      names.map((name, index) => (index === 0 ? usage : name)),
+      names.map((name, index) => (index === 0 ? yargsUsage : name)),
       command.summary,
       (y) => {
         const configured = configure(y, command, context, plan.wantsHelp && plan.command === command);
@@ -149,7 +155,8 @@ export async function main(argv: string[], packageRoot: string): Promise<number>
     return await run(argv, context);
   } catch (error) {
     if (error instanceof UserError) {
-      writeError(`virt-advisor: ${error.message}\n`);
+      // One line whatever a message echoes: control and invisible characters are escaped.
+      writeError(`virt-advisor: ${escapeText(error.message)}\n`);
       return error.exitCode;
     }
     if ((error as NodeJS.ErrnoException).syscall === 'write') return outputFailure(error as NodeJS.ErrnoException, context);

@@ -95,6 +95,46 @@ function isPromptExit(error: unknown): boolean {
 }
 
 /**
+ * While the questionnaire owns the terminal (raw mode, cursor hidden), a SIGTERM or a hang-up must
+ * not leave it broken or crash: SIGTERM restores the terminal and exits 143; a hang-up (SIGHUP, or
+ * EIO once the terminal is gone) ends the process by SIGHUP (129 to a shell), quietly, as there is
+ * no one left to tell.
+ */
+export function guardTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): () => void {
+  const restore = () => {
+    try {
+      if (stdin.isTTY) stdin.setRawMode(false);
+      if (stdout.isTTY) stdout.write('\u001b[?25h\n');
+    } catch {
+      // The terminal may already be gone.
+    }
+  };
+  const onTerm = () => {
+    restore();
+    process.exit(143);
+  };
+  // Exiting normally would have Node reset the terminal's mode on the way out, which aborts the
+  // process (SIGABRT) when the terminal is gone; ending by the hang-up signal itself skips that.
+  const onHangUp = () => {
+    process.removeAllListeners('SIGHUP');
+    process.kill(process.pid, 'SIGHUP');
+  };
+  const onStreamError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EIO' || error.code === 'EPIPE' || error.code === 'ENXIO') onHangUp();
+  };
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHangUp);
+  stdin.on('error', onStreamError);
+  stdout.on('error', onStreamError);
+  return () => {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onHangUp);
+    stdin.off('error', onStreamError);
+    stdout.off('error', onStreamError);
+  };
+}
+
+/**
  * Asks what the flags did not say, with detected values as defaults, and returns the arguments with
  * the answers filled in. An answer that only repeats what detection found is left out, so the report
  * still names the file it came from.

@@ -17,8 +17,13 @@ export async function runRecommend(args: RecommendArgs, context: CliContext): Pr
   const facts: HostFacts | null = args.detect || interactive || !describesMachine ? detectHost(checkedRoot(args.root ?? '/')) : null;
   let effective = args;
   if (interactive) {
-    const { askQuestions } = await import('./questionnaire.js');
-    effective = await askQuestions(args, facts);
+    const { askQuestions, guardTerminal } = await import('./questionnaire.js');
+    const release = guardTerminal(process.stdin, process.stdout);
+    try {
+      effective = await askQuestions(args, facts);
+    } finally {
+      release();
+    }
   }
   const answered = new Set((Object.keys(effective) as Array<keyof RecommendArgs>).filter((key) => effective[key] !== args[key]));
   const { profile, sources } = buildProfile(effective, facts, answered);

@@ -143,7 +143,7 @@ function describeKernel(report: AuditReport): string {
   if (version.rc !== null) parts.push(version.rc === 0 ? 'merge-window snapshot' : `rc${version.rc}`);
   if (version.sublevel !== null) parts.push(`stable .${version.sublevel}`);
   if (version.distribution) parts.push(`${version.distribution.name}${version.distribution.version ? ` ${version.distribution.version}` : ''}`);
-  return `${version.input} (${parts.join(', ')}; from ${report.versionFrom === 'header' ? 'the header' : '--kernel'})`;
+  return `${escapeText(version.input)} (${escapeText(parts.join(', '))}; from ${report.versionFrom === 'header' ? 'the header' : '--kernel'})`;
 }
 
 /** The readable report: where the facts came from, then a table per target, then the outcome. */
@@ -155,7 +155,7 @@ export function formatAuditText(report: AuditReport, color: boolean): string {
     `${style.bold('kernel:')} ${describeKernel(report)}`,
     `${style.bold('arch:')}   ${report.arch} (from ${report.archFrom})`,
   ];
-  for (const note of versionNotes(report.version)) lines.push(style.yellow(`note: ${note}`));
+  for (const note of versionNotes(report.version)) lines.push(style.yellow(`note: ${escapeText(note)}`));
   if (report.defaultTargets) lines.push(style.dim(`targets: those for ${report.arch} at ${release} (choose with --for)`));
 
   for (const verdict of report.verdicts) {

@@ -2,6 +2,7 @@ import type { Arch } from '../arch.js';
 import type { FeatureVerdict, SupportStatus } from '../engine/check.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
 import type { KernelVersion } from '../version/parse.js';
+import { escapeText, jsonLine, jsonString } from '../escape.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
 import { releaseKey, releaseNameKey } from '../version/compare.js';
@@ -95,10 +96,10 @@ export function createCheckJsonFormatter(releases?: KnownReleases) {
     // Written out by hand: this runs once per line of a fleet inventory. Same fields as kernelJson.
     const v = version;
     return (
-      `{"schemaVersion":${SCHEMA_VERSIONS.check},"input":${JSON.stringify(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
-      `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : JSON.stringify(v.local)},` +
-      `"distribution":${v.distribution === null ? 'null' : JSON.stringify(v.distribution)}},"arch":"${arch}",` +
-      `"notes":${JSON.stringify(versionNotes(v, releases))},"features":${features}}\n`
+      `{"schemaVersion":${SCHEMA_VERSIONS.check},"input":${jsonString(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
+      `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : jsonString(v.local)},` +
+      `"distribution":${v.distribution === null ? 'null' : jsonLine(v.distribution)}},"arch":"${arch}",` +
+      `"notes":${jsonLine(versionNotes(v, releases))},"features":${features}}\n`
     );
   };
 }
@@ -119,8 +120,8 @@ export function formatCheckText(
   if (version.rc !== null) parts.push(version.rc === 0 ? 'merge-window snapshot' : `rc${version.rc}`);
   if (version.sublevel !== null) parts.push(`stable .${version.sublevel}`);
   if (version.distribution) parts.push(`${version.distribution.name}${version.distribution.version ? ` ${version.distribution.version}` : ''}`);
-  const lines = [style.bold(`${version.input} on ${arch}`) + ` (${parts.join(', ')})`];
-  for (const note of versionNotes(version, releases)) lines.push(style.yellow(`  note: ${note}`));
+  const lines = [style.bold(`${escapeText(version.input)} on ${arch}`) + ` (${escapeText(parts.join(', '))})`];
+  for (const note of versionNotes(version, releases)) lines.push(style.yellow(`  note: ${escapeText(note)}`));
 
   const width = Math.max(...verdicts.map((verdict) => verdict.id.length));
   const titles: Record<SupportStatus, string> = {

@@ -1,5 +1,6 @@
 import type { CpuInfo } from '../host/cpuinfo.js';
 import { isKnown, type Fact, type HostFacts } from '../host/detect.js';
+import { escapeText } from '../escape.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
 
@@ -8,15 +9,16 @@ const LABEL_WIDTH = 20;
 /** A report of each fact found about the host, with where it came from or why it is unknown. */
 export function formatHostText(facts: HostFacts, options: { color: boolean }): string {
   const style = styleFor(options.color);
-  const lines = [style.bold(`Host facts (root ${facts.root})`)];
+  const lines = [style.bold(`Host facts (root ${escapeText(facts.root)})`)];
   const line = <T>(label: string, fact: Fact<T>, describe: (value: T) => string, details: (value: T) => string[] = () => []) => {
     const head = `  ${style.bold(label.padEnd(LABEL_WIDTH))} `;
+    // Every value here came from a file of the machine: shown escaped, never as raw bytes.
     if (!isKnown(fact)) {
-      lines.push(head + style.yellow(`unknown: ${fact.unknown}`));
+      lines.push(head + style.yellow(`unknown: ${escapeText(fact.unknown)}`));
       return;
     }
-    lines.push(`${head}${describe(fact.value)}  ${style.dim(`(${fact.source})`)}`);
-    for (const detail of details(fact.value)) lines.push(`  ${' '.repeat(LABEL_WIDTH)}   ${style.dim(`- ${detail}`)}`);
+    lines.push(`${head}${escapeText(describe(fact.value))}  ${style.dim(`(${escapeText(fact.source)})`)}`);
+    for (const detail of details(fact.value)) lines.push(`  ${' '.repeat(LABEL_WIDTH)}   ${style.dim(`- ${escapeText(detail)}`)}`);
   };
 
   line('CPU', facts.cpu, describeCpu);
@@ -98,17 +100,18 @@ function describeCpu(cpu: CpuInfo): string {
 }
 
 /** The feature words that say whether this CPU can host virtual machines, per architecture. */
-const HOST_EXTENSIONS: Record<string, { flags: string[]; extras: string[] }> = {
+// A Map: a key read from a file ("constructor") must find nothing.
+const HOST_EXTENSIONS = new Map<string, { flags: string[]; extras: string[] }>(Object.entries({
   x86_64: { flags: ['vmx', 'svm'], extras: ['ept', 'vpid', 'unrestricted_guest', 'npt'] },
   i386: { flags: ['vmx', 'svm'], extras: ['ept', 'vpid', 'unrestricted_guest', 'npt'] },
   x86: { flags: ['vmx', 'svm'], extras: ['ept', 'vpid', 'unrestricted_guest', 'npt'] },
   s390x: { flags: ['sie'], extras: [] },
   loongarch64: { flags: ['lvz'], extras: [] },
   riscv64: { flags: ['h'], extras: [] },
-};
+}));
 
 function virtualizationExtensions(cpu: CpuInfo): string {
-  const known = cpu.archHint ? HOST_EXTENSIONS[cpu.archHint] : undefined;
+  const known = cpu.archHint ? HOST_EXTENSIONS.get(cpu.archHint) : undefined;
   if (!known) return 'not shown in cpuinfo on this architecture';
   const present = known.flags.filter((flag) => cpu.flags.includes(flag));
   if (present.length === 0) return `none (no ${known.flags.join(' or ')})`;

@@ -2,6 +2,7 @@ import type { Candidate, MachineProfile, ProfileSources, Reason, Wishes } from '
 import type { HostFacts } from '../host/detect.js';
 import { hostToJson } from './host.js';
 import { kernelJson, versionNotes } from './check.js';
+import { escapeText } from '../escape.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor, type Style } from './style.js';
 
@@ -63,13 +64,13 @@ export function formatRecommendationText(profile: MachineProfile, sources: Profi
     `CPU flags ${profile.cpuFlags === null ? 'unknown' : `from ${sources.cpu}`}`,
     `virtual machine: ${profile.virtual === null ? 'unknown' : profile.virtual ? 'yes' : 'no'}`,
   ];
-  lines.push(style.dim(`Machine: ${machine.join('; ')}`));
+  lines.push(style.dim(`Machine: ${escapeText(machine.join('; '))}`));
   lines.push(
     style.dim(
       `Wanted: guests ${wishes.guests.length ? wishes.guests.join(', ') : 'any'}; goals ${wishes.goals.length ? wishes.goals.join(', ') : 'none given'}; kernel ${wishes.kernelChangeable ? 'can be changed' : 'cannot be changed'}`,
     ),
   );
-  const reasonLines = (candidate: Candidate, indent: string) => candidate.reasons.map((reason) => `${indent}${MARK[reason.kind](style)} ${reason.text}`);
+  const reasonLines = (candidate: Candidate, indent: string) => candidate.reasons.map((reason) => `${indent}${MARK[reason.kind](style)} ${escapeText(reason.text)}`);
 
   const [best, ...rest] = candidates;
   if (best?.eligible) {
@@ -94,7 +95,7 @@ export function formatRecommendationText(profile: MachineProfile, sources: Profi
     lines.push('', style.bold('Not eligible, and why'));
     for (const candidate of ineligible) {
       const why = candidate.reasons.filter((reason) => reason.kind === 'against').map((reason) => reason.text);
-      lines.push(`  ${candidate.name} (${candidate.id}): ${why.join('; ')}`);
+      lines.push(`  ${candidate.name} (${candidate.id}): ${escapeText(why.join('; '))}`);
     }
   }
   return `${lines.join('\n')}\n`;

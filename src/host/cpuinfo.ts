@@ -137,7 +137,8 @@ function countCpus(fields: Field[], first: First): number {
   return Number.isFinite(sparc) ? sparc : 0;
 }
 
-const ARM_IMPLEMENTERS: Record<string, string> = {
+// A Map: a key read from a file ("constructor") must find nothing.
+const ARM_IMPLEMENTERS = new Map<string, string>(Object.entries({
   '0x41': 'ARM',
   '0x42': 'Broadcom',
   '0x43': 'Cavium',
@@ -153,10 +154,10 @@ const ARM_IMPLEMENTERS: Record<string, string> = {
   '0x6d': 'Microsoft',
   '0x70': 'Phytium',
   '0xc0': 'Ampere',
-};
+}));
 
 function armImplementer(code: string | null): string | null {
-  return code === null ? null : (ARM_IMPLEMENTERS[code.toLowerCase()] ?? null);
+  return code === null ? null : (ARM_IMPLEMENTERS.get(code.toLowerCase()) ?? null);
 }
 
 /**

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { currentArch, normalizeArch, type Arch } from '../arch.js';
 import { parseCpuinfo, type CpuInfo } from './cpuinfo.js';
-import { errorCode, explainFsError, isKnown, known, trimmed, unknown, RootReader, type Fact } from './fact.js';
+import { quote } from '../escape.js';
+import { isKnown, known, trimmed, unknown, RootReader, type Fact } from './fact.js';
+import { findKernelConfig, type KernelConfigLocation } from './kernel-config.js';
 import {
   detectContainer,
   detectHypervisor,
@@ -16,11 +18,7 @@ import {
 export { isKnown, known, unknown, type Fact, type KnownFact, type UnknownFact } from './fact.js';
 export type { ContainerInfo, HypervisorInfo, XenRole } from './virtualization.js';
 
-export interface KernelConfigLocation {
-  path: string;
-  /** Every candidate looked at, in order, up to and including the one found. */
-  tried: string[];
-}
+export type { KernelConfigLocation } from './kernel-config.js';
 
 export interface KvmDevice {
   present: boolean;
@@ -49,6 +47,8 @@ export interface HostFacts {
   iommu: Fact<IommuInfo>;
 }
 
+export const CPUINFO_CAP = 16 * 1024 * 1024;
+
 export interface DetectOptions {
   /** What the running kernel calls the machine (`uname -m`); defaults to os.machine(). Used only for root '/'. */
   machine?: string;
@@ -61,7 +61,7 @@ export interface DetectOptions {
 export function detectHost(root = '/', options: DetectOptions = {}): HostFacts {
   const reader = new RootReader(root);
   const cpu = readCpu(reader);
-  const kernelRelease = trimmed(reader.read('/proc/sys/kernel/osrelease'));
+  const kernelRelease = trimmed(reader.read('/proc/sys/kernel/osrelease', 4096));
   const dmi = readDmi(reader);
   return {
     root,
@@ -79,7 +79,8 @@ export function detectHost(root = '/', options: DetectOptions = {}): HostFacts {
 }
 
 function readCpu(reader: RootReader): Fact<CpuInfo> {
-  const text = trimmed(reader.read('/proc/cpuinfo'));
+  // The largest real capture is a few MB (hundreds of CPUs); more is not a cpuinfo.
+  const text = trimmed(reader.read('/proc/cpuinfo', CPUINFO_CAP));
   return isKnown(text) ? known(parseCpuinfo(text.value), text.source) : text;
 }
 
@@ -93,7 +94,7 @@ function detectArch(reader: RootReader, cpu: Fact<CpuInfo>, options: DetectOptio
     return unknown(`the kernel calls this machine "${machine}", an architecture virt-advisor does not know`);
   }
   // Another root may hold another architecture's system, so the running Node says nothing about it.
-  const archFile = trimmed(reader.read('/proc/sys/kernel/arch'));
+  const archFile = trimmed(reader.read('/proc/sys/kernel/arch', 4096));
   const fromFile = isKnown(archFile) ? normalizeArch(archFile.value) : undefined;
   if (fromFile && isKnown(archFile)) return known(fromFile, archFile.source);
   const fileReason = isKnown(archFile) ? `${archFile.source} says "${archFile.value}", unknown to virt-advisor` : archFile.unknown;
@@ -104,34 +105,6 @@ function detectArch(reader: RootReader, cpu: Fact<CpuInfo>, options: DetectOptio
   return known(hint, `${cpu.source} (${fileReason})`);
 }
 
-function findKernelConfig(reader: RootReader, release: Fact<string>): Fact<KernelConfigLocation> {
-  const candidates = ['/proc/config.gz'];
-  if (isKnown(release)) {
-    const r = release.value;
-    candidates.push(`/boot/config-${r}`, `/lib/modules/${r}/config`, `/usr/lib/modules/${r}/config`);
-  }
-  const tried: string[] = [];
-  const failures: string[] = [];
-  for (const candidate of candidates) {
-    const shown = reader.shown(candidate);
-    tried.push(shown);
-    try {
-      if (!fs.statSync(shown).isFile()) {
-        failures.push(`not a file: ${shown}`);
-        continue;
-      }
-      fs.accessSync(shown, fs.constants.R_OK);
-      return known({ path: shown, tried }, shown);
-    } catch (error) {
-      failures.push(explainFsError(error, shown));
-    }
-  }
-  const untried = isKnown(release)
-    ? ''
-    : `; /boot/config-<release>, /lib/modules/<release>/config and /usr/lib/modules/<release>/config could not be tried: kernel release unknown (${release.unknown})`;
-  return unknown(`no readable kernel config: ${failures.join(', ')}${untried}`);
-}
-
 function detectKvmDevice(reader: RootReader): Fact<KvmDevice> {
   const shown = reader.shown('/dev/kvm');
   const present = reader.exists('/dev/kvm');
@@ -140,14 +113,8 @@ function detectKvmDevice(reader: RootReader): Fact<KvmDevice> {
   const moduleList = reader.list('/sys/module');
   const modules = isKnown(moduleList) ? moduleList.value.filter((name) => /^kvm(_|$)/.test(name)) : [];
   if (!present) return known({ present: false, usable: false, modules }, shown);
-  let usable: boolean | null;
-  try {
-    fs.accessSync(shown, fs.constants.R_OK | fs.constants.W_OK);
-    usable = true;
-  } catch (error) {
-    usable = errorCode(error) === 'EACCES' || errorCode(error) === 'EPERM' ? false : null;
-  }
-  return known({ present: true, usable, modules }, shown);
+  const access = reader.accessible('/dev/kvm', fs.constants.R_OK | fs.constants.W_OK);
+  return known({ present: true, usable: typeof access === 'boolean' ? access : null, modules }, shown);
 }
 
 function nestedParameter(reader: RootReader, module: 'kvm_intel' | 'kvm_amd'): Fact<boolean> {
@@ -155,10 +122,16 @@ function nestedParameter(reader: RootReader, module: 'kvm_intel' | 'kvm_amd'): F
   if (isKnown(parameter)) {
     if (parameter.value === 'Y' || parameter.value === '1') return known(true, parameter.source);
     if (parameter.value === 'N' || parameter.value === '0') return known(false, parameter.source);
-    return unknown(`unexpected value "${parameter.value}" in ${parameter.source}`);
+    return unknown(`unexpected value ${quote(parameter.value, 40)} in ${parameter.source}`);
   }
-  if (reader.exists(`/sys/module/${module}`) === true) return unknown(`${module} is loaded but has no nested parameter`);
-  if (reader.exists('/sys/module') === true) return unknown(`module not loaded: ${module} (no ${reader.shown(`/sys/module/${module}`)})`);
+  // A file that exists but cannot be read says so; only an absent module directory means "not loaded".
+  if (!parameter.unknown.startsWith('not found:')) return parameter;
+  const loaded = reader.exists(`/sys/module/${module}`);
+  if (typeof loaded !== 'boolean') return loaded;
+  if (loaded) return unknown(`${module} is loaded but has no nested parameter`);
+  const sysModule = reader.exists('/sys/module');
+  if (typeof sysModule !== 'boolean') return sysModule;
+  if (sysModule) return unknown(`module not loaded: ${module} (no ${reader.shown(`/sys/module/${module}`)})`);
   return unknown(`not found: ${reader.shown('/sys/module')}`);
 }
 

@@ -87,22 +87,24 @@ const DMI_HYPERVISORS: ReadonlyArray<{ vendor: string | null; match: Partial<Rec
 ];
 
 /** OEM IDs that virtual machine monitors write into every ACPI table header (bytes 10-15). */
-const ACPI_OEM_IDS: Record<string, string> = {
+// A Map: a key read from a file ("constructor") must find nothing.
+const ACPI_OEM_IDS = new Map<string, string>(Object.entries({
   FIRECK: 'Firecracker',
   CLOUDH: 'Cloud Hypervisor',
   BOCHS: 'QEMU',
   VBOX: 'VirtualBox',
   VRTUAL: 'Hyper-V',
   Xen: 'Xen',
-};
+}));
 
 /** Clock sources a guest kernel registers only after finding that hypervisor's interface. */
-const CLOCKSOURCES: Record<string, string> = {
+// A Map: a key read from a file ("constructor") must find nothing.
+const CLOCKSOURCES = new Map<string, string>(Object.entries({
   'kvm-clock': 'KVM',
   xen: 'Xen',
   hyperv_clocksource_tsc_page: 'Hyper-V',
   hyperv_clocksource_msr: 'Hyper-V',
-};
+}));
 
 export function detectHypervisor(reader: RootReader, cpu: Fact<CpuInfo>, dmi: Dmi): Fact<HypervisorInfo> {
   // Ordered from the most specific vendor name to the least: Firecracker and QEMU run on KVM.
@@ -129,7 +131,7 @@ function acpiEvidence(reader: RootReader): Evidence[] {
     const header = reader.readStart(`/sys/firmware/acpi/tables/${table}`, 36);
     if (!isKnown(header) || header.value.length < 16) continue;
     const oemId = header.value.subarray(10, 16).toString('latin1').replace(/[\0 ]+$/, '');
-    const vendor = ACPI_OEM_IDS[oemId];
+    const vendor = ACPI_OEM_IDS.get(oemId);
     return vendor ? [{ says: `ACPI ${table} OEM ID "${oemId}" (${vendor})`, virtual: true, vendor, sources: [header.source] }] : [];
   }
   return [];
@@ -199,7 +201,7 @@ function sysfsEvidence(reader: RootReader): Evidence[] {
   const clocksources = trimmed(reader.read('/sys/devices/system/clocksource/clocksource0/available_clocksource'));
   if (isKnown(clocksources)) {
     for (const name of clocksources.value.split(/\s+/)) {
-      const vendor = CLOCKSOURCES[name];
+      const vendor = CLOCKSOURCES.get(name);
       if (vendor) {
         evidence.push({ says: `clocksource ${name} (registered only on ${vendor})`, virtual: true, vendor, sources: [clocksources.source] });
       }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { UserError } from '../errors.js';
+import { shellQuote } from '../escape.js';
 import { readUserFile } from '../read-file.js';
 
 // zlib is loaded only when a gzip'd config arrives: every other command would pay for it at start-up.
@@ -18,6 +19,18 @@ const OTHER_COMPRESSION: Array<[number[], string, string]> = [
 ];
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((byte, index) => bytes[index] === byte);
+
+/** UTF-16 as Windows editors save it: a byte-order mark, or ASCII with every other byte zero. */
+function looksLikeUtf16(data: Buffer): boolean {
+  if ((data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff)) return true;
+  const sample = data.subarray(0, 64);
+  if (sample.length < 8) return false;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 === 0 ? evenZeros++ : oddZeros++);
+  const half = Math.floor(sample.length / 2);
+  return (oddZeros === half && evenZeros === 0) || (evenZeros === half && oddZeros === 0);
+}
 
 /** Reads a config file the user named, or fails with one line that says why. */
 export function readConfigFile(path: string): Buffer {
@@ -41,7 +54,8 @@ export async function readConfigStream(stream: Readable, shown: string): Promise
  * Turns the bytes of a config into text: gunzips /proc/config.gz-style input, and refuses other
  * compressions and binary data with a message that says what to do instead.
  */
-export function decodeConfigBytes(bytes: Buffer, shown: string): string {
+export function decodeConfigBytes(bytes: Buffer, shown: string, path?: string): string {
+  const file = path === undefined ? 'FILE' : shellQuote(path);
   if (bytes.length === 0) throw new UserError(`${shown} is empty, not a kernel config`);
   let data = bytes;
   if (startsWith(bytes, GZIP_MAGIC)) {
@@ -56,9 +70,10 @@ export function decodeConfigBytes(bytes: Buffer, shown: string): string {
     if (data.length === 0) throw new UserError(`${shown}: the gzip data is empty, not a kernel config`);
   } else {
     for (const [magic, name, command] of OTHER_COMPRESSION) {
-      if (startsWith(bytes, magic)) throw new UserError(`${shown} is ${name}-compressed; decompress it first (${command} ${shown === 'standard input' ? 'FILE' : shown} | virt-advisor config -)`);
+      if (startsWith(bytes, magic)) throw new UserError(`${shown} is ${name}-compressed; decompress it first (${command} ${file} | virt-advisor config -)`);
     }
   }
+  if (looksLikeUtf16(data)) throw new UserError(`${shown} is UTF-16 text, not the UTF-8 a kernel config is; convert it first (iconv -f UTF-16 -t UTF-8 ${file} | virt-advisor config -)`);
   // A config is text; a NUL byte means an image, a module or other binary data.
   if (data.includes(0)) throw new UserError(`${shown} is binary data, not a kernel config`);
   return data.toString('utf8');

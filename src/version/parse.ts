@@ -61,8 +61,11 @@ export function parseKernelVersion(raw: string): KernelVersion {
   if (raw.length > MAX_INPUT_LENGTH) {
     fail(raw, `${raw.length} characters; a kernel version has at most ${MAX_INPUT_LENGTH}`);
   }
-  // Control characters other than tab mean binary data, not a version someone typed.
-  if (/[\u0000-\u0008\u000a-\u001f\u007f\ufffd]/.test(raw)) fail(raw, 'it contains control or binary bytes');
+  // Control characters other than tab mean binary data, not a version someone typed; bidi
+  // overrides, zero-width and separator characters are never part of one either.
+  if (/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffd]/.test(raw)) {
+    fail(raw, 'it contains control, invisible or binary characters');
+  }
   const input = raw.trim();
   if (input === '') fail(raw, 'it is empty; expected something like 6.1.0-18-amd64 or 2.6.32');
   const text = unwrap(input);
@@ -75,6 +78,8 @@ export function parseKernelVersion(raw: string): KernelVersion {
     fail(input, `unexpected ${quote(rest)} after ${numbers[0]}`);
   }
 
+  const leadingZero = numbers.slice(1).find((digits) => digits !== undefined && digits.length > 1 && digits.startsWith('0'));
+  if (leadingZero !== undefined) fail(input, `${leadingZero} has a leading zero; kernel version numbers have none (6.1, not 6.01)`);
   const major = toNumber(input, numbers[1]!);
   const minor = toNumber(input, numbers[2]!);
   const third = numbers[3] === undefined ? null : toNumber(input, numbers[3]);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readLines, useColor } from '../../src/cli/io.js';
+import { readLineBatches, useColor } from '../../src/cli/io.js';
 
 describe('useColor', () => {
   const terminal = { isTTY: true };
@@ -30,7 +30,7 @@ describe('useColor', () => {
 
 async function lines(chunks: string[], max?: number) {
   const got: Array<[number, string | null]> = [];
-  for await (const line of readLines(Readable.from(chunks.map((chunk) => Buffer.from(chunk))), max)) got.push(line);
+  for await (const batch of readLineBatches(Readable.from(chunks.map((chunk) => Buffer.from(chunk))), max)) got.push(...batch);
   return got;
 }
 

@@ -10,6 +10,9 @@ const KVM_HOST = 'test/fixtures/roots/kvm-host-nested';
 const ENTER = '\r';
 const BACKSPACE = '\x7f';
 const CTRL_C = '\x03';
+/** Not typed: pty_run.py sends SIGTERM to the terminal's processes, or hangs the terminal up. */
+const SIGTERM_BYTE = '\x1e';
+const HANG_UP_BYTE = '\x1d';
 /** However a run goes wrong, its terminal is closed after this long, so no test can hang. */
 const KILL_AFTER_MS = 20_000;
 
@@ -24,8 +27,8 @@ class TerminalSession {
   private readonly killer: NodeJS.Timeout;
   readonly exitCode: Promise<number | null>;
 
-  constructor(args: string[]) {
-    this.child = spawn('python3', [PTY_RUN, '100', '40', process.execPath, BIN, ...args], {
+  constructor(args: string[], command: string[] = [process.execPath, BIN, ...args]) {
+    this.child = spawn('python3', [PTY_RUN, '100', '40', ...command], {
       cwd: REPO,
       env: { ...withoutColorVariables(process.env), TERM: 'xterm-256color' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -47,6 +50,11 @@ class TerminalSession {
    */
   screen(): string {
     return stripVTControlCharacters(this.raw).replace(/\s+/g, ' ');
+  }
+
+  /** Everything the terminal received, escape codes included. */
+  rawText(): string {
+    return this.raw;
   }
 
   /** The lines as the terminal shows them once everything is drawn (redrawn ones repeat). */
@@ -81,8 +89,8 @@ class TerminalSession {
 }
 
 const sessions: TerminalSession[] = [];
-function open(args: string[]): TerminalSession {
-  const session = new TerminalSession(args);
+function open(args: string[], command?: string[]): TerminalSession {
+  const session = new TerminalSession(args, command);
   sessions.push(session);
   return session;
 }
@@ -124,5 +132,29 @@ describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a termi
     expect(lines.filter((line) => line.includes('virt-advisor:'))).toEqual(['virt-advisor: cancelled']);
     expect(lines.filter((line) => /^\s+at /.test(line))).toEqual([]);
     expect(term.screen()).not.toMatch(/ExitPromptError|Error:/);
+  });
+
+  it('on SIGTERM restores the terminal (cooked mode, cursor shown) and exits 143 without a trace', { timeout: 30_000 }, async () => {
+    // The shell ignores SIGTERM, so it lives on to report the terminal's mode after the binary ends.
+    const shell = `trap '' TERM; "${process.execPath}" "${BIN}" --root ${KVM_HOST}; echo "exit=$?"; stty -a`;
+    const term = open([], ['sh', '-c', shell]);
+    await term.waitFor('Architecture of the machine the VMs will run on');
+    term.type(SIGTERM_BYTE);
+    await term.waitFor('exit=143');
+    await term.waitFor('speed');
+    expect(await term.exitCode).toBe(0);
+    const stty = term.screen().slice(term.screen().indexOf('exit=143'));
+    expect(stty).toMatch(/(^|\s)icanon(\s|$)/);
+    expect(stty).toMatch(/(^|\s)echo(\s|$)/);
+    expect(term.rawText()).toContain('\u001b[?25h');
+    expect(term.screen()).not.toMatch(/\bat \S+ \(|Error:|virt-advisor: internal error/);
+  });
+
+  it('on a hang-up ends quietly with 129 instead of crashing', { timeout: 30_000 }, async () => {
+    const term = open(['--root', KVM_HOST]);
+    await term.waitFor('Architecture of the machine the VMs will run on');
+    term.type(HANG_UP_BYTE);
+    // 129: SIGHUP handled (128 + 1), not 134 (SIGABRT) or an uncaught error's 1 or 70.
+    expect(await term.exitCode).toBe(129);
   });
 });

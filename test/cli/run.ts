@@ -1,8 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/virt-advisor.cjs', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface Result {
   status: number | null;
@@ -71,4 +75,43 @@ export function runInTerminal(args: string[], options: { columns?: number; env?:
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+let unprivilegedCopy: string | undefined;
+
+/**
+ * Runs the real binary as an unprivileged user, so that "permission denied" is really met: as
+ * root (CI), through setpriv as nobody (65534), from a world-readable copy of the package; as
+ * another user, directly. Fails, never skips, when it cannot drop privileges.
+ */
+export function runUnprivileged(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Result & { uid: number } {
+  const env = withoutColorVariables({ ...process.env, ...options.env }, options.env);
+  if (process.getuid?.() !== 0) {
+    const result = spawnSync(process.execPath, [BIN, ...args], { input: options.input ?? '', env, encoding: 'utf8', timeout: 15_000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, uid: process.getuid!() };
+  }
+  if (unprivilegedCopy === undefined) {
+    const copy = mkdtempSync(join(tmpdir(), 'virt-advisor-unprivileged-'));
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(REPO_ROOT, part), join(copy, part), { recursive: true });
+    chmodSync(copy, 0o755);
+    unprivilegedCopy = copy;
+  }
+  const setpriv = spawnSync('sh', ['-c', 'command -v setpriv']);
+  if (setpriv.status !== 0) throw new Error('setpriv (util-linux) is needed to run a test as an unprivileged user');
+  const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, join(unprivilegedCopy, 'bin', 'virt-advisor.cjs'), ...args], {
+    input: options.input ?? '',
+    env: { ...env, HOME: '/nonexistent' },
+    encoding: 'utf8',
+    timeout: 15_000,
+    cwd: tmpdir(),
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, uid: 65534 };
+}
+
+/** A directory the unprivileged user can enter and read (temporary directories are 0700 by default). */
+export function sharedTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatHostText, hostToJson } from '../../src/format/host.js';
 import { X86_FLAG_HIDDEN } from '../../src/host/cpuinfo.js';
 import { detectHost, isKnown, type Fact, type HostFacts } from '../../src/host/detect.js';
+import { runUnprivileged, sharedTempDir } from '../cli/run.js';
 
 const rootsDir = fileURLToPath(new URL('../fixtures/roots/', import.meta.url));
 
@@ -235,7 +236,8 @@ describe('detectHost on fixture roots', () => {
 });
 
 describe('detectHost on files it cannot read', () => {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'virt-advisor-host-'));
+  // World-readable, so that the unprivileged run below meets only the permissions set on purpose.
+  const scratch = sharedTempDir('virt-advisor-host-');
   const at = (inside: string) => path.join(scratch, inside);
   afterAll(() => {
     chmodSync(at('/proc/cpuinfo'), 0o644);
@@ -252,20 +254,28 @@ describe('detectHost on files it cannot read', () => {
   chmodSync(at('/sys/class/iommu'), 0o000);
   const facts = detectHost(scratch);
 
-  it('reports permission denied, unless running as root (which chmod 000 does not stop)', () => {
-    if (process.getuid?.() === 0) {
-      expect(facts.cpu).toMatchObject({ source: at('/proc/cpuinfo') });
-      expect(facts.iommu).toEqual({ value: { enabled: true, devices: ['dmar0'] }, source: at('/sys/class/iommu') });
-      return;
-    }
-    expect(facts.cpu).toEqual({ value: null, unknown: `not readable (permission denied): ${at('/proc/cpuinfo')}` });
-    expect(facts.iommu).toEqual({ value: null, unknown: `not readable (permission denied): ${at('/sys/class/iommu')}` });
+  it('reports permission denied, run as a user that chmod 000 stops (root is not)', () => {
+    for (const dir of ['/proc', '/proc/sys', '/proc/sys/kernel', '/sys', '/sys/class', '/boot']) chmodSync(at(dir), 0o755);
+    chmodSync(at('/proc/sys/kernel/osrelease'), 0o644);
+    const result = runUnprivileged(['host', '--root', scratch, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.cpu).toEqual({ known: false, reason: `not readable (permission denied): ${at('/proc/cpuinfo')}` });
+    expect(json.iommu).toEqual({ known: false, reason: `not readable (permission denied): ${at('/sys/class/iommu')}` });
+    expect(json.kernelRelease).toMatchObject({ known: true, value: '6.1.0-18-amd64' });
+  });
+
+  it('reads the same files as root, whom chmod 000 does not stop (the contrast that shows the test above is real)', () => {
+    if (process.getuid?.() !== 0) return expect(facts.cpu).toEqual({ value: null, unknown: `not readable (permission denied): ${at('/proc/cpuinfo')}` });
+    expect(facts.cpu).toMatchObject({ source: at('/proc/cpuinfo') });
+    expect(facts.iommu).toEqual({ value: { enabled: true, devices: ['dmar0'] }, source: at('/sys/class/iommu') });
   });
 
   it('says when a directory stands where a file should be', () => {
     expect(facts.kernelConfig).toEqual({
       value: null,
-      unknown: `no readable kernel config: not found: ${at('/proc/config.gz')}, not a file: ${at('/boot/config-6.1.0-18-amd64')}, not found: ${at('/lib/modules/6.1.0-18-amd64/config')}, not found: ${at('/usr/lib/modules/6.1.0-18-amd64/config')}`,
+      unknown: `no readable kernel config: not found: ${at('/proc/config.gz')}, not a regular file: ${at('/boot/config-6.1.0-18-amd64')}, not found: ${at('/lib/modules/6.1.0-18-amd64/config')}, not found: ${at('/usr/lib/modules/6.1.0-18-amd64/config')}`,
     });
   });
 

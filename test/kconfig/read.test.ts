@@ -43,7 +43,23 @@ describe('decodeConfigBytes', () => {
     ['binary data', 'binary.bin', /^t is binary data, not a kernel config$/],
   ];
   it.each(refused)('refuses %s in one line', (_, name, message) => {
-    expect(userError(() => decodeConfigBytes(bytes(name), 't'))).toMatch(message);
+    expect(userError(() => decodeConfigBytes(bytes(name), 't', 't'))).toMatch(message);
+  });
+
+  it('quotes a file name for the shell in the decompression hint, so that pasting it is safe', () => {
+    const message = userError(() => decodeConfigBytes(bytes('no-header.config.xz'), 'x', "my config's $(rm -rf ~).xz"));
+    expect(message).toContain(`(xz -dc 'my config'\\''s $(rm -rf ~).xz' | virt-advisor config -)`);
+    expect(userError(() => decodeConfigBytes(bytes('no-header.config.xz'), 'standard input'))).toContain('(xz -dc FILE | virt-advisor config -)');
+  });
+
+  it.each([
+    ['UTF-16LE with a byte-order mark', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('CONFIG_KVM=y\n', 'utf16le')])],
+    ['UTF-16BE with a byte-order mark', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('CONFIG_KVM=y\n', 'utf16le').swap16()])],
+    ['UTF-16LE without one', Buffer.from('# Linux/x86 6.1.0 Kernel Configuration\nCONFIG_KVM=y\n', 'utf16le')],
+  ])('says %s is UTF-16 and how to convert it', (_name, data) => {
+    expect(userError(() => decodeConfigBytes(data, 'w.config', 'w.config'))).toBe(
+      'w.config is UTF-16 text, not the UTF-8 a kernel config is; convert it first (iconv -f UTF-16 -t UTF-8 w.config | virt-advisor config -)',
+    );
   });
 
   it('refuses a gzip bomb instead of filling memory', () => {
@@ -94,13 +110,13 @@ describe('locateRunningConfig', () => {
     const root = join(roots, 'container');
     const message = userError(() => locateRunningConfig(root));
     for (const place of ['proc/config.gz', 'boot/config-5.15.0-91-generic', 'lib/modules/5.15.0-91-generic/config', 'usr/lib/modules/5.15.0-91-generic/config']) {
-      expect(message).toContain(`${join(root, place)} (not found)`);
+      expect(message).toContain(`not found: ${join(root, place)}`);
     }
     expect(message).not.toContain('\n');
   });
 
   it('says why the release-named places could not be tried', () => {
     const message = userError(() => locateRunningConfig(join(roots, 'nothing-readable')));
-    expect(message).toMatch(/kernel release unknown: .*osrelease: not found/);
+    expect(message).toMatch(/could not be tried: kernel release unknown \(not found: .*osrelease\)/);
   });
 });
