@@ -28,7 +28,6 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   const versions = context.positionals ?? [...(args.versions ?? []), ...(args._ ?? []).slice(1).map(String)];
   if (args.stdin && versions.length > 0) throw new UserError('give versions as arguments or with --stdin, not both');
   if (!args.stdin && versions.length === 0) throw new UserError('no kernel version given (try: virt-advisor check "$(uname -r)", or --stdin)');
-  if (args.stdin && context.stdin.isTTY) throw new UserError('--stdin needs versions piped in, one per line; standard input is a terminal');
 
   const check = compileChecker(knowledge, arch);
   const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));

@@ -29,6 +29,7 @@ export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): nu
 export class BufferedWriter {
   private chunks: string[] = [];
   private size = 0;
+  private draining: Promise<void> | undefined;
   constructor(
     private readonly stream: Writable,
     private readonly highWater = 64 * 1024,
@@ -42,12 +43,19 @@ export class BufferedWriter {
   }
 
   flush(): Promise<void> | undefined {
-    if (this.size === 0) return undefined;
+    if (this.size === 0) return this.draining;
     const text = this.chunks.join('');
     this.chunks = [];
     this.size = 0;
-    if (this.stream.write(text)) return undefined;
-    return new Promise((resolve) => this.stream.once('drain', resolve));
+    if (this.stream.write(text)) return this.draining;
+    // One wait for 'drain' however many flushes meet the full pipe: a listener each would pile up.
+    this.draining ??= new Promise((resolve) =>
+      this.stream.once('drain', () => {
+        this.draining = undefined;
+        resolve();
+      }),
+    );
+    return this.draining;
   }
 }
 

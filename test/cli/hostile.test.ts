@@ -133,6 +133,22 @@ describe('FIFOs, devices and huge files are never read', () => {
     });
   });
 
+  it('a FIFO as proc/cpuinfo under --root is a fact, not a hang', () => {
+    const root = makeRoot('cpuinfo-fifo', { 'proc/sys/kernel/osrelease': '6.1.0\n' });
+    mkfifo(join(root, 'proc/cpuinfo'));
+    const result = runCli(['recommend', '--root', root, '--json'], { timeout: 5_000 });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).host.detected.cpu).toEqual({ known: false, reason: `not a regular file (a FIFO (named pipe)): ${join(root, 'proc/cpuinfo')}` });
+  });
+
+  it('--root without a value is a usage error, not the live system', () => {
+    for (const command of ['recommend', 'host', 'config']) {
+      const result = runCli([command, '--root']);
+      expect(result.status).toBe(2);
+      expect(expectOneLineError(result.stderr)).toMatch(/--root needs a value \(DIR\)/);
+    }
+  });
+
   it('a loop of links is reported, not followed forever', () => {
     const root = makeRoot('link-loop', { 'proc/cpuinfo': '->/proc/loop-a', 'proc/loop-a': '->/proc/loop-b', 'proc/loop-b': '->/proc/loop-a' });
     const json = JSON.parse(runCli(['host', '--root', root, '--json']).stdout);
@@ -204,6 +220,18 @@ describe('a failing stderr never stops stdout', () => {
     const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" check --stdin --json --arch x86_64 ${redirect}`], { input, encoding: 'utf8' });
     expect(jsonLines(result.stdout).map((line) => line.input)).toEqual(['6.1', '5.10', '4.19']);
     expect(result.status).toBe(2);
+  });
+});
+
+describe('many errors among many answers', () => {
+  it('stderr holds only our lines (no warning from listeners piling up on a full pipe)', () => {
+    const lines = Array.from({ length: 3000 }, (_, index) => (index % 2 === 0 ? '6.1.0-18-amd64' : `bad version ${index}`));
+    const result = runCli(['check', '--stdin', '--json', '--arch', 'x86_64'], { input: lines.join('\n') });
+    expect(result.status).toBe(2);
+    expect(jsonLines(result.stdout)).toHaveLength(1500);
+    const errors = result.stderr.trimEnd().split('\n');
+    expect(errors).toHaveLength(1500);
+    expect(errors.filter((line) => !/^virt-advisor: line \d+: not a kernel version/.test(line))).toEqual([]);
   });
 });
 

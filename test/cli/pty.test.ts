@@ -157,4 +157,14 @@ describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a termi
     // 129: SIGHUP handled (128 + 1), not 134 (SIGABRT) or an uncaught error's 1 or 70.
     expect(await term.exitCode).toBe(129);
   });
+
+  it('check --stdin at a terminal answers each typed line at once, and ends on Ctrl-D', { timeout: 30_000 }, async () => {
+    const term = open(['check', '--stdin', '--arch', 'x86_64']);
+    term.type('6.1' + ENTER);
+    await term.waitFor('6.1 on x86_64 (mainline 6.1)');
+    term.type('2.6.20' + ENTER);
+    await term.waitFor('2.6.20 on x86_64 (mainline 2.6.20)');
+    term.type('\x04');
+    expect(await term.exitCode).toBe(0);
+  });
 });
