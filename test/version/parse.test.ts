@@ -15,11 +15,66 @@ describe('parseKernelVersion over the corpus', () => {
     expect(corpus.length).toBeGreaterThan(300);
   });
 
-  it.each(corpus)('parses %s', (line) => {
+  const expected = new Map(
+    readFileSync(new URL('../fixtures/corpus/versions.expected.tsv', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('input\t'))
+      .map((line) => {
+        const [input, release, sublevel, rc, local, distribution, backports] = line.split('\t') as string[];
+        const orNull = (text: string | undefined) => (text === undefined || text === '' ? null : text);
+        const number = (text: string | undefined) => (orNull(text) === null ? null : Number(text));
+        return [input!, { release, sublevel: number(sublevel), rc: number(rc), local: orNull(local), distribution: orNull(distribution), backports: orNull(backports) }];
+      }),
+  );
+
+  it('has an expectation for every corpus line, and a line for every expectation', () => {
+    expect([...expected.keys()].sort()).toEqual([...corpus].sort());
+  });
+
+  it.each(corpus)('reads %s in full', (line) => {
     const version = parseKernelVersion(line);
-    expect(version.release).toMatch(/^(\d\.\d+\.\d+|\d+\.\d+)$/);
+    expect({
+      release: version.release,
+      sublevel: version.sublevel,
+      rc: version.rc,
+      local: version.local,
+      distribution: version.distribution?.id ?? null,
+      backports: version.distribution?.backports ?? null,
+    }).toEqual(expected.get(line));
     // The release is always a prefix of what was written: nothing is invented.
     expect(line.startsWith(version.release) || line.startsWith(`v${version.release}`)).toBe(true);
+  });
+});
+
+describe('cases that tests once let slip', () => {
+  it.each([
+    ['6.9rc1', { release: '6.9', rc: 1, local: null, sublevel: null }],
+    ['6.9-rc1', { release: '6.9', rc: 1, local: null }],
+    ['6.9.0-rc1', { release: '6.9', rc: 1, sublevel: 0, local: null }],
+    ['6.12.0-55.el10.x86_64', { release: '6.12', sublevel: 0, local: '-55.el10.x86_64', distribution: { id: 'rhel', version: '10', backports: 'vendor' } }],
+    ['5.14.0-427.13.1.el9_4.x86_64', { distribution: { id: 'rhel', version: '9', backports: 'vendor' } }],
+    ['2.6.9-67.ELxenU', { release: '2.6.9', distribution: { id: 'rhel', version: '4' } }],
+  ] as const)('%s', (text, parts) => {
+    expect(parseKernelVersion(text)).toMatchObject(parts);
+  });
+
+  it.each([
+    ['5.15.0-91-generic', 'vendor'],
+    ['6.1.0-18-amd64', 'vendor'],
+    ['4.18.0-513.el8.x86_64', 'vendor'],
+    ['5.10.252-285.992.amzn2.x86_64', 'vendor'],
+    ['5.4.17-2136.310.7.el8uek.x86_64', 'vendor'],
+    ['4.4.180-195.ga25f9fb-default', 'vendor'],
+    ['6.2.16-3-pve', 'vendor'],
+    ['5.4.72-microsoft-standard-WSL2', 'vendor'],
+    ['4.4.0-19041-Microsoft', 'not-linux'],
+    ['5.13.7-arch1-1', 'mainline'],
+    ['5.6.0-050600rc3-generic', 'mainline'],
+    ['2.6.32-042stab134.3', 'patched'],
+    ['4.10.13-1-zen', 'patched'],
+    ['6.8.0-xanmod1-dist', 'patched'],
+  ])('%s: backports class %s', (text, backports) => {
+    expect(parseKernelVersion(text).distribution?.backports).toBe(backports);
   });
 });
 
