@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
-import { compileChecker } from '../engine/check.js';
-import { createCheckJsonFormatter, formatCheckText, knownReleases } from '../format/check.js';
+import { createKernelChecker } from '../app/check.js';
+import { currentArch } from '../arch.js';
+import { createCheckJsonFormatter, formatCheckText, knownReleases, vendorName } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
 import { colorOf, knowledgeBase, listOption, noteExit, resolveArch, unknownFeature, type CliContext } from './context.js';
 import { BufferedWriter, readLineBatches, terminalWidth } from './io.js';
@@ -14,13 +15,16 @@ export interface CheckArgs {
   arch?: string;
   json?: boolean;
   require?: string[];
+  allowUnknown?: boolean;
   stdin?: boolean;
 }
 
 /** `virt-advisor check`: what each kernel version can do. Returns the exit code. */
 export async function runCheck(args: CheckArgs, context: CliContext): Promise<number> {
   const knowledge = knowledgeBase(context);
-  const arch = resolveArch(args.arch);
+  // --arch, else what each version string names, else this machine's.
+  const given = args.arch === undefined ? null : resolveArch(args.arch);
+  const machine = currentArch() ?? null;
   const required = listOption(args.require);
   const unknown = required.filter((id) => !knowledge.byId.has(id));
   if (unknown.length > 0) throw unknownFeature(unknown, knowledge);
@@ -29,7 +33,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   if (args.stdin && versions.length > 0) throw new UserError('give versions as arguments or with --stdin, not both');
   if (!args.stdin && versions.length === 0) throw new UserError('no kernel version given (try: virt-advisor check "$(uname -r)", or --stdin)');
 
-  const check = compileChecker(knowledge, arch);
+  const check = createKernelChecker(knowledge, { arch: given, fallback: machine });
   const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));
   const releases = knownReleases(knowledge.releases);
   const toJson = args.json ? createCheckJsonFormatter(releases) : null;
@@ -56,17 +60,29 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       report(`${where ? `${where}: ` : ''}${error.message}`);
       return undefined;
     }
-    const verdicts = check(version);
-    const missing = requiredIndexes.filter((index) => !verdicts[index]!.supported).map((index) => verdicts[index]!.id);
+    const checked = check(version);
+    if ('error' in checked) {
+      badInput = true;
+      noteExit(context, 2);
+      report(`${where ? `${where}: ` : ''}${checked.error}`);
+      return undefined;
+    }
+    const { verdicts, arch } = checked;
+    const unknowns = requiredIndexes.filter((index) => verdicts[index]!.status === 'unknown').map((index) => verdicts[index]!.id);
+    const missing = requiredIndexes
+      .filter((index) => !verdicts[index]!.supported && !(args.allowUnknown && verdicts[index]!.status === 'unknown'))
+      .map((index) => verdicts[index]!.id);
     if (missing.length > 0) {
       unmet = true;
       noteExit(context, 1);
+      const unknownWords = unknowns.length > 0 && !args.allowUnknown ? `; unknown, counted as not met (--allow-unknown counts them as met): ${unknowns.join(', ')}` : '';
       // For a vendor or patched kernel the mainline answer may be wrong: say how to know for sure.
       const backports = version.distribution?.backports;
-      const hint = backports === 'vendor' || backports === 'patched' ? ` (in mainline ${version.release}; this ${version.distribution!.name} kernel may differ: check its config with virt-advisor config)` : '';
-      report(`${version.input} (${arch}) lacks required: ${missing.join(', ')}${hint}`);
+      const hint = backports === 'vendor' || backports === 'patched' ? ` (this ${vendorName(version, checked.vendor)} kernel's own config tells for sure: virt-advisor check --config)` : '';
+      report(`${version.input} (${arch}) lacks required: ${missing.join(', ')}${unknownWords}${hint}`);
     }
-    return out.write(toJson ? toJson(version, arch, verdicts) : wrapText(formatCheckText(knowledge, version, arch, verdicts, color, releases), width) + (args.stdin || versions.length > 1 ? '\n' : ''));
+    if (checked.archConflict) report(`warning: ${version.input}: ${checked.archConflict}`);
+    return out.write(toJson ? toJson(checked) : wrapText(formatCheckText(knowledge, checked, color, releases), width) + (args.stdin || versions.length > 1 ? '\n' : ''));
   };
 
   let linesRead = 0;

@@ -100,9 +100,10 @@ export const COMMANDS: CommandSpec[] = [
       'Reads kernel versions as people have them (uname -r from any distribution, tags such as v6.9-rc1, /proc/version lines) and answers, for every feature of the knowledge base, whether mainline Linux of that release has it on the architecture.',
     positionals: [{ name: 'versions', usage: '[versions..]', describe: 'kernel versions: uname -r output, tags such as v6.9-rc1, /proc/version lines' }],
     options: [
-      arch("architecture; default: this machine's"),
+      arch("architecture; default: the one the version string names (.aarch64, -armmp), else this machine's"),
       json('print one JSON object per version, one per line (JSON Lines)'),
-      { name: 'require', type: 'string', value: 'ID', choices: 'features', repeatable: true, describe: 'features that must be supported (repeatable or comma-separated); exit 1 if one is not' },
+      { name: 'require', type: 'string', value: 'ID', choices: 'features', repeatable: true, describe: 'features that must be supported (repeatable or comma-separated); exit 1 if one is not, or is unknown' },
+      { name: 'allow-unknown', type: 'boolean', describe: 'with --require: count a feature that cannot be told for a vendor kernel (unknown) as met' },
       { name: 'stdin', type: 'boolean', describe: 'read versions from standard input, one per line; blank lines and # comments are skipped' },
     ],
     examples: [

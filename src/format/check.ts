@@ -1,43 +1,12 @@
-import type { Arch } from '../arch.js';
+import type { CheckedKernel } from '../app/check.js';
 import type { FeatureVerdict, SupportStatus } from '../engine/check.js';
-import type { KnowledgeBase } from '../rules/knowledge.js';
-import type { KernelVersion } from '../version/parse.js';
+import type { VendorKernel } from '../engine/vendor.js';
 import { escapeText, jsonLine, jsonString } from '../escape.js';
+import type { KnowledgeBase } from '../rules/knowledge.js';
+import { releaseKey, releaseNameKey } from '../version/compare.js';
+import type { KernelVersion } from '../version/parse.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
-import { releaseKey, releaseNameKey } from '../version/compare.js';
-
-/**
- * What a reader must know before trusting a version-only answer for this kernel. Given the known
- * releases, it also says when the release is not one of them.
- */
-export function versionNotes(version: KernelVersion, releases?: KnownReleases): string[] {
-  const notes: string[] = [];
-  if (releases && !releases.names.has(version.release)) {
-    notes.push(
-      releaseKey(version) > releases.newestKey
-        ? `${version.release} is newer than the newest release the knowledge base knows (${releases.newest}): what later releases merged or removed is not in it`
-        : `${version.release} is not a mainline release: the answers place it between the releases around it`,
-    );
-  }
-  const distribution = version.distribution;
-  if (distribution?.backports === 'not-linux') {
-    notes.push(`${distribution.name}: ${distribution.note ?? 'not a Linux kernel'}`);
-  } else if (distribution?.backports === 'vendor') {
-    const name = distribution.version ? `${distribution.name} ${distribution.version}` : distribution.name;
-    notes.push(
-      `${name} kernel: vendors backport features into old release numbers, so this kernel may have more than mainline ${version.release}; the answers are for mainline ${version.release}`,
-    );
-  } else if (distribution?.backports === 'patched') {
-    notes.push(`${distribution.name} kernel: patched beyond mainline; the answers are for mainline ${version.release}`);
-  } else if (version.local !== null && distribution === null) {
-    notes.push(`local suffix "${version.local}": a build with its own changes; the answers are for mainline ${version.release}`);
-  }
-  if (version.rc === 0) {
-    notes.push(`a snapshot from the ${version.release} merge window (before rc1): what ${version.release} merged may be only partly there`);
-  }
-  return notes;
-}
 
 /** The mainline releases the knowledge base knows, prepared for a quick look-up per version. */
 export interface KnownReleases {
@@ -51,8 +20,67 @@ export function knownReleases(names: string[]): KnownReleases {
   return { names: new Set(names), newest, newestKey: releaseNameKey(newest) };
 }
 
-/** The parsed kernel as JSON reports it. */
-export function kernelJson(version: KernelVersion) {
+/** The vendor and its release in words: "Red Hat Enterprise Linux 8.9", "Ubuntu 22.04 GA 5.15 or ...". */
+export function vendorName(version: KernelVersion, vendor: VendorKernel | null): string | null {
+  const distribution = version.distribution;
+  if (!distribution) return null;
+  if (vendor) return `${vendor.rules.name} ${vendor.label}`;
+  return distribution.version ? `${distribution.name} ${distribution.version}` : distribution.name;
+}
+
+/**
+ * What a reader must know before trusting a version-only answer for this kernel. Given the known
+ * releases, it also says when the release is not one of them.
+ */
+export function versionNotes(version: KernelVersion, releases?: KnownReleases, vendor: VendorKernel | null = null): string[] {
+  const notes: string[] = [];
+  if (releases && !releases.names.has(version.release)) {
+    notes.push(
+      releaseKey(version) > releases.newestKey
+        ? `${version.release} is newer than the newest release the knowledge base knows (${releases.newest}): what later releases merged or removed is not in it`
+        : `${version.release} is not a mainline release: the answers place it between the releases around it`,
+    );
+  }
+  const distribution = version.distribution;
+  if (distribution?.backports === 'not-linux') {
+    notes.push(`${distribution.name}: ${distribution.note ?? 'not a Linux kernel'}: no Linux kernel feature is there`);
+  } else if (vendor) {
+    const name = vendorName(version, vendor)!;
+    const how =
+      vendor.rules.backports === 'heavy'
+        ? `the vendor's record of backports is used where there is one; a feature newer than mainline ${version.release} without a record is unknown`
+        : vendor.rules.backports === 'some'
+          ? `the vendor backports now and then: the answers are mainline ${version.release}'s, with the vendor's record where there is one`
+          : `the vendor rarely backports: the answers are mainline ${version.release}'s`;
+    notes.push(`${name} kernel: ${how}; the kernel's own config tells for sure (virt-advisor check --config)`);
+    if (!vendor.exact) notes.push(`${name}: the version string does not name one release for sure`);
+  } else if (distribution?.backports === 'vendor') {
+    const name = vendorName(version, null)!;
+    notes.push(
+      `${name} kernel: vendors backport features into old release numbers, so this kernel may have more than mainline ${version.release}; the answers are for mainline ${version.release}`,
+    );
+  } else if (distribution?.backports === 'patched') {
+    notes.push(`${distribution.name} kernel: patched beyond mainline; the answers are for mainline ${version.release}`);
+  } else if (version.local !== null && distribution === null) {
+    notes.push(`local suffix "${version.local}": a build with its own changes; the answers are for mainline ${version.release}`);
+  }
+  if (distribution?.id === 'wsl2') notes.push('WSL2 runs a real Linux kernel built by Microsoft (its own config): the answers are for its release, and what its config enables decides');
+  if (version.rc === 0) {
+    notes.push(`a snapshot from the ${version.release} merge window (before rc1): what ${version.release} merged may be only partly there`);
+  }
+  return notes;
+}
+
+/** Notes about one checked kernel, the architecture's included. */
+export function checkedNotes(checked: CheckedKernel, releases?: KnownReleases): string[] {
+  const notes = versionNotes(checked.version, releases, checked.vendor);
+  if (checked.archConflict) notes.unshift(`--arch wins: ${checked.archConflict}`);
+  if (checked.archFrom === 'machine') notes.unshift(`the version string names no architecture: answered for this machine's (${checked.arch}); give --arch for another`);
+  return notes;
+}
+
+/** The parsed kernel as JSON reports it, with the vendor release where one was told. */
+export function kernelJson(version: KernelVersion, vendor: VendorKernel | null = null) {
   return {
     release: version.release,
     major: version.major,
@@ -61,75 +89,99 @@ export function kernelJson(version: KernelVersion) {
     sublevel: version.sublevel,
     rc: version.rc,
     local: version.local,
-    distribution: version.distribution,
+    distribution: version.distribution
+      ? {
+          ...version.distribution,
+          release: vendor?.label ?? null,
+          exact: vendor?.exact ?? null,
+          source: vendor?.source ?? null,
+        }
+      : null,
   };
 }
 
+const featureJson = ({ id, supported, status, since, removedIn, uncertain, vendor, note }: FeatureVerdict) => ({ id, supported, status, since, removedIn, uncertain, vendor, note });
+
 /** One `check --json` record as an object: the library's checkKernel returns it. */
-export function checkRecord(version: KernelVersion, arch: Arch, verdicts: readonly FeatureVerdict[], releases?: KnownReleases) {
+export function checkRecord(checked: CheckedKernel, releases?: KnownReleases) {
   return {
     schemaVersion: SCHEMA_VERSIONS.check,
-    input: version.input,
-    kernel: kernelJson(version),
-    arch,
-    notes: versionNotes(version, releases),
-    features: verdicts.map(({ id, supported, status, since, removedIn, uncertain }) => ({ id, supported, status, since, removedIn, uncertain })),
+    input: checked.version.input,
+    kernel: kernelJson(checked.version, checked.vendor),
+    arch: checked.arch,
+    archFrom: checked.archFrom,
+    archEvidence: checked.archEvidence,
+    notes: checkedNotes(checked, releases),
+    features: checked.verdicts.map(featureJson),
   };
 }
 
 export type CheckRecord = ReturnType<typeof checkRecord>;
 
 /**
- * Builds JSON Lines for `check --json`: the same as checkRecord, written faster. The checker hands back one verdict array per release, so the
- * features part is serialised once per release and reused: this keeps --stdin at pipe speed.
+ * Builds JSON Lines for `check --json`: the same as checkRecord, written faster. The features part
+ * is serialised once per set of verdicts and reused: this keeps --stdin at pipe speed.
  */
 export function createCheckJsonFormatter(releases?: KnownReleases) {
   const featuresJson = new WeakMap<readonly FeatureVerdict[], string>();
-  return (version: KernelVersion, arch: Arch, verdicts: readonly FeatureVerdict[]): string => {
-    let features = featuresJson.get(verdicts);
+  return (checked: CheckedKernel): string => {
+    let features = featuresJson.get(checked.verdicts);
     if (features === undefined) {
-      features = JSON.stringify(
-        verdicts.map(({ id, supported, status, since, removedIn, uncertain }) => ({ id, supported, status, since, removedIn, uncertain })),
-      );
-      featuresJson.set(verdicts, features);
+      features = jsonLine(checked.verdicts.map(featureJson));
+      featuresJson.set(checked.verdicts, features);
     }
     // Written out by hand: this runs once per line of a fleet inventory. Same fields as kernelJson.
-    const v = version;
+    const v = checked.version;
     return (
       `{"schemaVersion":${SCHEMA_VERSIONS.check},"input":${jsonString(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
       `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : jsonString(v.local)},` +
-      `"distribution":${v.distribution === null ? 'null' : jsonLine(v.distribution)}},"arch":"${arch}",` +
-      `"notes":${jsonLine(versionNotes(v, releases))},"features":${features}}\n`
+      `"distribution":${v.distribution === null ? 'null' : jsonLine(kernelJson(v, checked.vendor).distribution)}},"arch":"${checked.arch}",` +
+      `"archFrom":"${checked.archFrom}","archEvidence":${checked.archEvidence === null ? 'null' : jsonString(checked.archEvidence)},` +
+      `"notes":${jsonLine(checkedNotes(checked, releases))},"features":${features}}\n`
     );
   };
 }
 
-const SECTION_ORDER: SupportStatus[] = ['supported', 'not-yet', 'removed', 'never', 'out-of-tree'];
+const SECTION_ORDER: SupportStatus[] = ['supported', 'backported', 'unknown', 'vendor-absent', 'not-yet', 'removed', 'never', 'out-of-tree', 'not-linux'];
 
-/** A report readable at a glance: what the kernel has, what came later, what was removed. */
-export function formatCheckText(
-  knowledge: KnowledgeBase,
-  version: KernelVersion,
-  arch: Arch,
-  verdicts: readonly FeatureVerdict[],
-  color: boolean,
-  releases?: KnownReleases,
-): string {
-  const style = styleFor(color);
+/** "mainline 6.1, stable .192, Red Hat Enterprise Linux 8.9": the parts of a version in words. */
+export function describeKernel(version: KernelVersion, vendor: VendorKernel | null = null): string {
   const parts = [`mainline ${version.release}`];
   if (version.rc !== null) parts.push(version.rc === 0 ? 'merge-window snapshot' : `rc${version.rc}`);
   if (version.sublevel !== null) parts.push(`stable .${version.sublevel}`);
-  if (version.distribution) parts.push(`${version.distribution.name}${version.distribution.version ? ` ${version.distribution.version}` : ''}`);
-  const lines = [style.bold(`${escapeText(version.input)} on ${arch}`) + ` (${escapeText(parts.join(', '))})`];
-  for (const note of versionNotes(version, releases)) lines.push(style.yellow(`  note: ${escapeText(note)}`));
+  const vendorText = vendorName(version, vendor);
+  if (vendorText) parts.push(vendorText);
+  return parts.join(', ');
+}
+
+function supportWords(verdict: FeatureVerdict): string {
+  const vendor = verdict.vendor;
+  if (!vendor) return '';
+  const level = vendor.support ? `, ${vendor.support.replace('-', ' ')}` : '';
+  const weak = vendor.strength === 'weak' ? ', weak source' : '';
+  return ` (vendor: since ${vendor.since}${level}${weak})`;
+}
+
+/** A report readable at a glance: what the kernel has, what came later, what was removed. */
+export function formatCheckText(knowledge: KnowledgeBase, checked: CheckedKernel, color: boolean, releases?: KnownReleases): string {
+  const style = styleFor(color);
+  const { version, arch, verdicts } = checked;
+  const archSaid = checked.archFrom === 'version' ? ` (from the version string: ${checked.archEvidence})` : '';
+  const lines = [style.bold(`${escapeText(version.input)} on ${arch}`) + escapeText(`${archSaid} (${describeKernel(version, checked.vendor)})`)];
+  for (const note of checkedNotes(checked, releases)) lines.push(style.yellow(`  note: ${escapeText(note)}`));
 
   const width = Math.max(...verdicts.map((verdict) => verdict.id.length));
+  const vendorText = vendorName(version, checked.vendor) ?? 'the vendor';
   const titles: Record<SupportStatus, string> = {
     supported: `Supported in ${version.release}`,
+    backported: `Backported by ${vendorText}`,
+    unknown: `Cannot be told from the version (${vendorText} backports; no record)`,
+    'vendor-absent': `Left out by ${vendorText}`,
     'not-yet': `Not yet: merged after ${version.release}`,
     removed: `Removed by ${version.release}`,
     never: `Never in mainline on ${arch}`,
     'out-of-tree': 'Never in mainline (needs a patched kernel)',
+    'not-linux': 'Not a Linux kernel',
   };
   for (const status of SECTION_ORDER) {
     const group = verdicts.filter((verdict) => verdict.status === status);
@@ -138,10 +190,13 @@ export function formatCheckText(
     for (const verdict of group) {
       const name = knowledge.byId.get(verdict.id)?.name ?? verdict.id;
       let when = '';
-      if (status === 'supported') when = `since ${verdict.since}${verdict.removedIn ? `, removed in ${verdict.removedIn}` : ''}`;
-      else if (status === 'not-yet') when = `merged in ${verdict.since}`;
+      if (status === 'supported') when = `since ${verdict.since}${verdict.removedIn ? `, removed in ${verdict.removedIn}` : ''}${supportWords(verdict)}`;
+      else if (status === 'backported') when = `mainline ${verdict.since}${supportWords(verdict)}`;
+      else if (status === 'vendor-absent') when = `mainline since ${verdict.since}${supportWords(verdict)}`;
+      else if (status === 'unknown' || status === 'not-yet') when = `merged in ${verdict.since}`;
       else if (status === 'removed') when = `${verdict.since} to ${verdict.removedIn}, removed in ${verdict.removedIn}`;
-      const mark = status === 'supported' ? style.green('yes') : status === 'not-yet' ? style.yellow(' no') : style.red(' no');
+      const yes = status === 'supported' || status === 'backported';
+      const mark = yes ? style.green('yes') : status === 'unknown' ? style.yellow('  ?') : status === 'not-yet' ? style.yellow(' no') : style.red(' no');
       const doubt = verdict.uncertain ? style.yellow(' (uncertain: merge-window snapshot)') : '';
       lines.push(`  ${mark}  ${verdict.id.padEnd(width)}  ${name}${when ? style.dim(`  ${when}`) : ''}${doubt}`);
     }

@@ -3,9 +3,9 @@
  * by the matching schemas/<name>.schema.json. Changing a field means changing both.
  */
 export const SCHEMA_VERSIONS = {
-  check: 1,
-  config: 1,
-  recommend: 1,
+  check: 2,
+  config: 2,
+  recommend: 2,
   host: 1,
   list: 1,
   explain: 1,

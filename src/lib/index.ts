@@ -12,7 +12,7 @@ import { auditConfigBytes, type AuditOptions } from '../app/audit.js';
 import { unknownArch } from '../app/errors.js';
 import { buildProfile, checkedRoot, wishesFrom, type RecommendArgs } from '../app/recommend.js';
 import { currentArch, normalizeArch, type Arch } from '../arch.js';
-import { compileChecker } from '../engine/check.js';
+import { createKernelChecker } from '../app/check.js';
 import { recommend as rankApproaches } from '../engine/recommend.js';
 import { UserError } from '../errors.js';
 import { auditToJson } from '../format/audit.js';
@@ -56,12 +56,15 @@ function archOf(given: string | undefined): Arch {
   return arch;
 }
 
-/** What mainline Linux of this version has on the architecture (default: this machine's), feature by feature: `check --json`. */
+/**
+ * What this kernel version has on the architecture (default: the one its string names, else this
+ * machine's), feature by feature, with the vendor's record for a vendor kernel: `check --json`.
+ */
 export function checkKernel(version: string, options: { arch?: string } = {}): CheckRecord {
   const base = knowledge();
-  const arch = archOf(options.arch);
-  const parsed = parseKernelVersion(version);
-  return checkRecord(parsed, arch, compileChecker(base, arch)(parsed), knownReleases(base.releases));
+  const checked = createKernelChecker(base, { arch: options.arch === undefined ? null : archOf(options.arch), fallback: currentArch() ?? null })(parseKernelVersion(version));
+  if ('error' in checked) throw new UserError(checked.error);
+  return checkRecord(checked, knownReleases(base.releases));
 }
 
 export type AuditResult = ReturnType<typeof auditToJson>;

@@ -23,6 +23,7 @@ export function compileRules(rulesDir: string, outDir: string | null): RuleProbl
       features: [...rules.features].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       approaches: rules.approaches,
       releases: rules.releases.releases.map((release) => release.name),
+      distributions: rules.distributions,
     };
     const targetsFile: TargetsFile = { targets };
     mkdirSync(outDir, { recursive: true });

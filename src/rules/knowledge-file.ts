@@ -1,8 +1,9 @@
 import type { Approach } from './approaches.js';
+import type { DistributionRules } from './distributions.js';
 import type { Feature } from './types.js';
 
 /** Changes whenever the shape of the knowledge file does, so a stale dist/ is caught on load. */
-export const KNOWLEDGE_FORMAT = 1;
+export const KNOWLEDGE_FORMAT = 2;
 
 /** What the CLI loads at run time: every feature in one file, checked when it was written. */
 export interface KnowledgeFile {
@@ -10,4 +11,5 @@ export interface KnowledgeFile {
   features: Feature[];
   approaches: Approach[];
   releases: string[];
+  distributions: DistributionRules[];
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { KNOWLEDGE_FORMAT, type KnowledgeFile } from './knowledge-file.js';
 import type { Approach } from './approaches.js';
+import type { DistributionRules } from './distributions.js';
 import type { Feature } from './types.js';
 
 /** The knowledge base as the commands use it. */
@@ -12,10 +13,18 @@ export interface KnowledgeBase {
   approaches: Approach[];
   /** Mainline release names, oldest first. */
   releases: string[];
+  /** Vendor kernels: their releases and where they differ from mainline. */
+  distributions: Map<string, DistributionRules>;
 }
 
-export function knowledgeBaseOf(features: Feature[], releases: string[], approaches: Approach[] = []): KnowledgeBase {
-  return { features, byId: new Map(features.map((feature) => [feature.id, feature])), approaches, releases };
+export function knowledgeBaseOf(features: Feature[], releases: string[], approaches: Approach[] = [], distributions: DistributionRules[] = []): KnowledgeBase {
+  return {
+    features,
+    byId: new Map(features.map((feature) => [feature.id, feature])),
+    approaches,
+    releases,
+    distributions: new Map(distributions.map((distribution) => [distribution.id, distribution])),
+  };
 }
 
 /**
@@ -34,5 +43,5 @@ export function loadKnowledgeBase(packageRoot: string): KnowledgeBase {
   if (file?.format !== KNOWLEDGE_FORMAT || !Array.isArray(file.features)) {
     throw new UserError(`${path} was written by another version of virt-advisor; run "npm run build"`);
   }
-  return knowledgeBaseOf(file.features, file.releases, file.approaches);
+  return knowledgeBaseOf(file.features, file.releases, file.approaches, file.distributions);
 }

@@ -5,6 +5,7 @@ import { parseRelease } from '../version/parse.js';
 import type { RuleSources } from './load.js';
 import type { CpuRequirement, Feature } from './types.js';
 import type { RuleProblem } from './validate.js';
+import { distributionsAreSound } from './distributions-lint.js';
 
 /**
  * Checks across the knowledge base that a schema cannot express. Each check is a small function of
@@ -149,6 +150,7 @@ export const ALL_CHECKS: LintCheck[] = [
   knownCpuFlags,
   parentsExistAndAreOlder,
   neverMergedHasNoSupport,
+  distributionsAreSound,
 ];
 
 export function lintRules(rules: RuleSources, checks: LintCheck[] = ALL_CHECKS): RuleProblem[] {

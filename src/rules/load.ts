@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import type { Approach } from './approaches.js';
 import type { Target } from './targets.js';
 import type { CpuFlagCatalog, Feature, ReleaseList } from './types.js';
-import { validateApproach, validateFeature, validateTarget, type RuleProblem } from './validate.js';
+import type { DistributionRules } from './distributions.js';
+import { validateApproach, validateDistribution, validateFeature, validateTarget, type RuleProblem } from './validate.js';
 
 /** Everything in rules/: the features and the vocabularies they are checked against. */
 export interface RuleSources {
   features: Feature[];
   approaches: Approach[];
+  distributions: DistributionRules[];
   cpuFlags: CpuFlagCatalog;
   releases: ReleaseList;
 }
@@ -25,10 +27,12 @@ export function loadRulesDirectory(dir: string): { rules: RuleSources; problems:
   const problems: RuleProblem[] = [];
   const features = readEntries<Feature>(dir, 'features', validateFeature, problems);
   const approaches = readEntries<Approach>(dir, 'approaches', validateApproach, problems);
+  const distributions = readEntries<DistributionRules>(dir, 'distributions', validateDistribution, problems);
   return {
     rules: {
       features,
       approaches,
+      distributions,
       cpuFlags: readJson(join(dir, 'cpu-flags.json')) as CpuFlagCatalog,
       releases: readJson(join(dir, 'releases.json')) as ReleaseList,
     },

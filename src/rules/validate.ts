@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import approachSchema from '../../rules/approach.schema.json' with { type: 'json' };
+import distributionSchema from '../../rules/distribution.schema.json' with { type: 'json' };
 import schema from '../../rules/schema.json' with { type: 'json' };
 import targetSchema from '../../rules/targets.schema.json' with { type: 'json' };
 
@@ -35,6 +36,11 @@ export function validateApproach(file: string, data: unknown): RuleProblem[] {
 /** Checks one config-audit target file against rules/targets.schema.json. */
 export function validateTarget(file: string, data: unknown): RuleProblem[] {
   return problemsOf(file, validator(targetSchema), data);
+}
+
+/** Checks one distribution file against rules/distribution.schema.json. */
+export function validateDistribution(file: string, data: unknown): RuleProblem[] {
+  return problemsOf(file, validator(distributionSchema), data);
 }
 
 function problemsOf(file: string, validate: ValidateFunction, data: unknown): RuleProblem[] {

@@ -1,5 +1,6 @@
 import { quote } from '../escape.js';
 import { UserError } from '../errors.js';
+import { archOfSuffix, type ArchHint } from './arch-hint.js';
 import { detectDistribution, type Distribution } from './distribution.js';
 
 export { quote };
@@ -21,6 +22,10 @@ export interface KernelVersion {
   /** Whatever follows the numbers and the rc tag: "-91-generic", ".el7.x86_64", "+". */
   local: string | null;
   distribution: Distribution | null;
+  /** The architecture the suffix names (.aarch64, Debian's -armmp), if it names one. */
+  archHint: ArchHint | null;
+  /** The version itself, without the wrappers people paste around it (a tag's v, a /proc/version line). */
+  text: string;
 }
 
 const MAX_INPUT_LENGTH = 256;
@@ -129,6 +134,8 @@ export function parseKernelVersion(raw: string): KernelVersion {
     rc,
     local,
     distribution: suffix === '' ? null : detectDistribution(suffix, { major, minor, sublevel }),
+    archHint: archOfSuffix(suffix === '' ? null : suffix),
+    text,
   };
 }
 

@@ -251,7 +251,7 @@ describe('virt-advisor config output', () => {
   it('writes the JSON contract', () => {
     const { report } = audit([join(corpus, 'config-debian-6.1.192-rt-arm64'), '--for', 'kvm-host']);
     expect(Object.keys(report)).toEqual(['schemaVersion', 'file', 'kernel', 'arch', 'targets']);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.file).toBe(join(corpus, 'config-debian-6.1.192-rt-arm64'));
     expect(report.kernel).toMatchObject({ input: '6.1.192', release: '6.1', sublevel: 192, from: 'header' });
     for (const target of report.targets) {

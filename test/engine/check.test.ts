@@ -49,6 +49,8 @@ describe('compileChecker', () => {
       since: '2.6.23',
       removedIn: '4.14',
       uncertain: false,
+      vendor: null,
+      note: null,
     });
     expect(verdicts.find((verdict) => verdict.id === 'old')).toMatchObject({ since: null, status: 'never' });
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleSources } from '../../src/rules/load.js';
+import type { DistributionRules } from '../../src/rules/distributions.js';
+import { distributionsAreSound } from '../../src/rules/distributions-lint.js';
 import {
   duplicateIds,
   knownCpuFlags,
@@ -27,13 +29,37 @@ const feature = (id: string, extra: Partial<Feature> = {}): Feature => ({
 const rules = (...features: Feature[]): RuleSources => ({
   features,
   approaches: [],
+  distributions: [],
   cpuFlags: { families: { x86: ['x86_64', 'i386'], s390: ['s390x'] }, flags: { x86: { vmx: '', svm: '' }, s390: { sie: '' } } },
   releases: { releases: ['2.6.19', '2.6.20', '2.6.21', '3.0', '4.14'].map((name) => ({ name, date: null })) },
 });
 
 const withReleases = (names: string[]): RuleSources => ({ ...rules(), releases: { releases: names.map((name) => ({ name, date: null })) } });
 
+const distribution = (extra: Partial<DistributionRules> = {}): DistributionRules => ({
+  id: 'vendor',
+  name: 'Vendor',
+  recognise: 'a tag',
+  backports: 'heavy',
+  match: 'pattern',
+  releases: [
+    { release: '1.0', kernel: '2.6.20', pattern: '^2\\.6\\.20-1\\.', source },
+    { release: '2.0', kernel: '2.6.20', pattern: '^2\\.6\\.20-2\\.', source },
+  ],
+  facts: [{ feature: 'a', since: '1.0', until: '2.0', status: 'backported', source, strength: 'strong', note: 'a note' }],
+  sources: [source],
+  ...extra,
+});
+const withDistribution = (extra: Partial<DistributionRules>): RuleSources => ({ ...rules(feature('a')), distributions: [distribution(extra)] });
+const goodDistribution = withDistribution({});
+
 const table: Array<[string, LintCheck, RuleSources, RuleSources, RegExp]> = [
+  ['a vendor fact names a real feature', distributionsAreSound, goodDistribution, withDistribution({ facts: [{ ...distribution().facts[0]!, feature: 'b' }] }), /unknown feature "b"/],
+  ['a vendor fact names releases of its file', distributionsAreSound, goodDistribution, withDistribution({ facts: [{ ...distribution().facts[0]!, since: '9.9' }] }), /since "9\.9" is not a release of this file/],
+  ['a vendor fact ends after it starts', distributionsAreSound, goodDistribution, withDistribution({ facts: [{ ...distribution().facts[0]!, since: '2.0', until: '1.0' }] }), /until 1\.0 does not come after since 2\.0/],
+  ['vendor release patterns compile', distributionsAreSound, goodDistribution, withDistribution({ releases: [distribution().releases[0]!, { ...distribution().releases[1]!, pattern: '(' }] }), /release 2\.0: pattern does not compile/],
+  ['vendor releases are named once', distributionsAreSound, goodDistribution, withDistribution({ releases: [distribution().releases[0]!, { ...distribution().releases[1]!, release: '1.0' }], facts: [] }), /release "1\.0" is named twice/],
+  ['build matching needs build numbers', distributionsAreSound, withDistribution({ match: 'build', releases: distribution().releases.map((release, index) => ({ ...release, build: index })) }), withDistribution({ match: 'build', releases: [{ ...distribution().releases[0]!, build: 1 }, distribution().releases[1]!] }), /release 2\.0: no build number/],
   ['releases run oldest to newest', releasesInOrder, withReleases(['2.6.39', '3.0', '3.9', '3.10']), withReleases(['2.6.39', '3.10', '3.9']), /3\.9 does not come after 3\.10/],
   ['duplicate ids', duplicateIds, rules(feature('a'), feature('b')), rules(feature('a'), feature('a')), /duplicate id "a"/],
   [

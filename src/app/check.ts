@@ -1,0 +1,59 @@
+import type { Arch } from '../arch.js';
+import { compileChecker, type FeatureVerdict, type VersionChecker } from '../engine/check.js';
+import { vendorKernelOf, type VendorKernel } from '../engine/vendor.js';
+import type { KnowledgeBase } from '../rules/knowledge.js';
+import type { KernelVersion } from '../version/parse.js';
+
+/** Where the architecture of an answer came from. */
+export type ArchFrom = '--arch' | 'version' | 'machine';
+
+/** One kernel version, checked: what the formatters and the library report. */
+export interface CheckedKernel {
+  version: KernelVersion;
+  arch: Arch;
+  archFrom: ArchFrom;
+  /** What in the version string named the architecture (".aarch64"), when it did. */
+  archEvidence: string | null;
+  /** Set when --arch says one architecture and the version string another. */
+  archConflict: string | null;
+  vendor: VendorKernel | null;
+  verdicts: readonly FeatureVerdict[];
+}
+
+/**
+ * Checks versions against the knowledge base, one architecture each: --arch when given (a version
+ * string that names another is noted), else the one the string names (.aarch64, -armmp), else the
+ * fallback (this machine's). Checkers are compiled once per architecture.
+ */
+export function createKernelChecker(knowledge: KnowledgeBase, options: { arch: Arch | null; fallback: Arch | null }) {
+  const checkers = new Map<Arch, VersionChecker>();
+  const checkerFor = (arch: Arch) => {
+    let checker = checkers.get(arch);
+    if (!checker) {
+      checker = compileChecker(knowledge, arch);
+      checkers.set(arch, checker);
+    }
+    return checker;
+  };
+  return (version: KernelVersion): CheckedKernel | { error: string } => {
+    const hint = version.archHint;
+    let arch: Arch;
+    let archFrom: ArchFrom;
+    let archConflict: string | null = null;
+    if (options.arch !== null) {
+      arch = options.arch;
+      archFrom = '--arch';
+      if (hint && hint.arch !== arch) archConflict = `the version string names ${hint.arch} (${hint.evidence}), but --arch says ${arch}`;
+    } else if (hint) {
+      arch = hint.arch;
+      archFrom = 'version';
+    } else if (options.fallback !== null) {
+      arch = options.fallback;
+      archFrom = 'machine';
+    } else {
+      return { error: `cannot tell the architecture of ${version.input}: the version string names none and this machine's is unknown; give --arch` };
+    }
+    const vendor = vendorKernelOf(knowledge, version);
+    return { version, arch, archFrom, archEvidence: hint?.evidence ?? null, archConflict, vendor, verdicts: checkerFor(arch)(version, vendor) };
+  };
+}
