@@ -1,5 +1,5 @@
 import { jsonLine } from '../escape.js';
-import { featureJson, featureListJson, formatFeatureExplanation, formatFeatureList } from '../format/features.js';
+import { featureJson, featureListJson, formatFeatureExplanation, formatFeatureList, vendorRecordsOf } from '../format/features.js';
 import { colorOf, knowledgeBase, resolveArch, unknownFeature, writeText, type CliContext } from './context.js';
 
 /** `virt-advisor list`: the features of the knowledge base, with their release on --arch if given. */
@@ -18,7 +18,8 @@ export function runExplain(args: { id: string; json?: boolean }, context: CliCon
   const id = context.positionals?.[0] ?? args.id;
   const feature = knowledge.byId.get(id);
   if (!feature) throw unknownFeature([id], knowledge);
-  if (args.json) context.stdout.write(`${jsonLine(featureJson(feature), 2)}\n`);
-  else writeText(context, formatFeatureExplanation(feature, colorOf(context)));
+  const vendors = vendorRecordsOf(feature, knowledge.distributions.values());
+  if (args.json) context.stdout.write(`${jsonLine(featureJson(feature, vendors), 2)}\n`);
+  else writeText(context, formatFeatureExplanation(feature, colorOf(context), vendors));
   return 0;
 }

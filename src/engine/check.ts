@@ -116,6 +116,14 @@ function verdictOf(feature: CompiledFeature, key: number, mergeWindow: boolean, 
   }
   if (!vendor) return base;
   const fact = vendorFactFor(vendor, feature.id, arch);
+  if (fact === 'ambiguous') {
+    return {
+      ...base,
+      supported: false,
+      status: 'unknown',
+      note: `the version string fits ${vendor.label}, and ${vendor.rules.name}'s record of this feature differs between them; its kernel config tells (virt-advisor check --config)`,
+    };
+  }
   if (fact) {
     const vendorSaid = vendorVerdict(fact);
     if (fact.status === 'absent') return { ...base, supported: false, status: 'vendor-absent', vendor: vendorSaid };

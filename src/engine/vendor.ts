@@ -10,6 +10,8 @@ export interface VendorKernel {
   label: string;
   /** The release whose facts apply (the earliest when several fit); its index in rules.releases. */
   position: number;
+  /** Every release the string fits (several for an Ubuntu HWE kernel): indexes in rules.releases. */
+  positions: number[];
   /** Whether the string names the release for sure (a GA build, or one pattern). */
   exact: boolean;
   source: string;
@@ -55,6 +57,7 @@ function byBuild(rules: DistributionRules, version: KernelVersion): VendorKernel
     rules,
     label,
     position: entry.index,
+    positions: [entry.index],
     exact,
     source: entry.release.source,
     text: version.text,
@@ -75,6 +78,7 @@ function byPattern(rules: DistributionRules, version: KernelVersion): VendorKern
     rules,
     label: matches.map(({ release }) => release.release).join(' or '),
     position: matches[0]!.index,
+    positions: matches.map(({ index }) => index),
     exact: matches.length === 1,
     source: matches[0]!.release.source,
     text: version.text,
@@ -89,8 +93,7 @@ export function vendorKernelOf(knowledge: KnowledgeBase, version: KernelVersion)
   return rules.match === 'build' ? byBuild(rules, version) : byPattern(rules, version);
 }
 
-/** The vendor fact about a feature that holds for this kernel on this architecture, if one does. */
-export function vendorFactFor(vendor: VendorKernel, feature: string, arch: Arch): VendorFact | null {
+function factAt(vendor: VendorKernel, position: number, feature: string, arch: Arch): VendorFact | null {
   const names = vendor.rules.releases.map((release) => release.release);
   let found: VendorFact | null = null;
   for (const fact of vendor.rules.facts) {
@@ -99,14 +102,23 @@ export function vendorFactFor(vendor: VendorKernel, feature: string, arch: Arch)
     if (fact.variant !== undefined && !regexOf(fact, fact.variant).test(vendor.text)) continue;
     const since = names.indexOf(fact.since);
     const until = fact.until === undefined ? Infinity : names.indexOf(fact.until);
-    if (vendor.position >= since && vendor.position < until) found = fact;
+    if (position >= since && position < until) found = fact;
   }
   return found;
+}
+
+/**
+ * The vendor fact about a feature that holds for this kernel on this architecture: a fact, none
+ * (null), or 'ambiguous' when the string fits several releases whose records differ.
+ */
+export function vendorFactFor(vendor: VendorKernel, feature: string, arch: Arch): VendorFact | null | 'ambiguous' {
+  const facts = vendor.positions.map((position) => factAt(vendor, position, feature, arch));
+  return facts.every((fact) => fact === facts[0]) ? facts[0]! : 'ambiguous';
 }
 
 /** A key that is the same for two kernels exactly when every vendor fact gives them the same answer. */
 export function vendorKey(vendor: VendorKernel | null): string {
   if (!vendor) return '';
   const variants = vendor.rules.facts.map((fact) => (fact.variant === undefined ? '' : regexOf(fact, fact.variant).test(vendor.text) ? '1' : '0')).join('');
-  return `${vendor.rules.id}:${vendor.position}:${variants}`;
+  return `${vendor.rules.id}:${vendor.positions.join(',')}:${variants}`;
 }

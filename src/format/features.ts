@@ -1,4 +1,5 @@
 import type { Arch } from '../arch.js';
+import type { DistributionRules, VendorFact } from '../rules/distributions.js';
 import type { Feature } from '../rules/types.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
@@ -24,9 +25,23 @@ export function featureListJson(features: Feature[], arch: Arch | null) {
   return { schemaVersion: SCHEMA_VERSIONS.list, arch, features: featureEntries(features, arch) };
 }
 
-/** `explain --json`: { schemaVersion, feature } with the rule as rules/ has it. */
-export function featureJson(feature: Feature) {
-  return { schemaVersion: SCHEMA_VERSIONS.explain, feature };
+/** A vendor's record about one feature, with the vendor named. */
+export interface VendorRecord {
+  distribution: string;
+  name: string;
+  fact: VendorFact;
+}
+
+/** Every vendor record about a feature, vendor by vendor. */
+export function vendorRecordsOf(feature: Feature, distributions: Iterable<DistributionRules>): VendorRecord[] {
+  return [...distributions].flatMap((distribution) =>
+    distribution.facts.filter((fact) => fact.feature === feature.id).map((fact) => ({ distribution: distribution.id, name: distribution.name, fact })),
+  );
+}
+
+/** `explain --json`: { schemaVersion, feature, vendors } with the rule as rules/ has it. */
+export function featureJson(feature: Feature, vendors: VendorRecord[] = []) {
+  return { schemaVersion: SCHEMA_VERSIONS.explain, feature, vendors: vendors.map(({ distribution, fact }) => ({ distribution, ...fact })) };
 }
 
 function featureEntries(features: Feature[], arch: Arch | null) {
@@ -43,7 +58,7 @@ function featureEntries(features: Feature[], arch: Arch | null) {
 }
 
 /** `explain`: everything known about one feature, with the source of every version. */
-export function formatFeatureExplanation(feature: Feature, color: boolean): string {
+export function formatFeatureExplanation(feature: Feature, color: boolean, vendors: VendorRecord[] = []): string {
   const style = styleFor(color);
   const lines = [style.bold(`${feature.id}: ${feature.name}`), feature.description, `kind: ${feature.kind}${feature.parent ? `; builds on ${feature.parent}` : ''}`];
   if (feature.mainline === false) lines.push(style.yellow('never merged into mainline Linux'));
@@ -75,6 +90,18 @@ export function formatFeatureExplanation(feature: Feature, color: boolean): stri
   }
   if (feature.guests) lines.push('', `Guests: ${feature.guests.os.join(', ')}${feature.guests.note ? ` (${feature.guests.note})` : ''}`);
   if (feature.notes?.length) lines.push('', style.bold('Notes'), ...feature.notes.map((note) => `  - ${note}`));
+  if (vendors.length > 0) {
+    lines.push('', style.bold('Vendor kernels (where they differ from mainline, or state a support level)'));
+    for (const { name, fact } of vendors) {
+      const range = fact.until ? `${fact.since} to before ${fact.until}` : `${fact.since} and later`;
+      const words = { backported: 'backported', absent: 'left out', present: 'present' }[fact.status];
+      const level = fact.support ? `, ${fact.support.replace('-', ' ')}` : '';
+      const where = [fact.arch ? fact.arch.join(', ') : null, fact.variant ? `flavour /${fact.variant}/` : null].filter(Boolean).join('; ');
+      lines.push(`  ${name} ${range}: ${words}${level}${where ? ` [${where}]` : ''}${fact.strength === 'weak' ? style.yellow(' (weak source)') : ''}`);
+      lines.push(`    note: ${fact.note}`);
+      lines.push(style.dim(`    source: ${fact.source}`));
+    }
+  }
   if (feature.references?.length) lines.push('', style.bold('References'), ...feature.references.map((reference) => `  ${reference}`));
   return `${lines.join('\n')}\n`;
 }

@@ -8,5 +8,5 @@ export const SCHEMA_VERSIONS = {
   recommend: 2,
   host: 1,
   list: 1,
-  explain: 1,
+  explain: 2,
 } as const;

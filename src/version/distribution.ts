@@ -28,7 +28,7 @@ interface Rule {
 }
 
 const UBUNTU_FLAVOURS =
-  'generic|lowlatency|aws|azure|gcp|gke|gkeop|kvm|oracle|ibm|oem|raspi|raspi2|snapdragon|nvidia|intel-iotg|realtime|generic-64k|generic-lpae|hwe';
+  'generic|lowlatency|aws|azure|gcp|gke|gkeop|kvm|oracle|ibm|oem|raspi|raspi2|snapdragon|nvidia|intel-iotg|intel|realtime|generic-64k|generic-lpae|hwe';
 const DEBIAN_FLAVOURS =
   'amd64|arm64|arm64-16k|686|686-pae|rt-686-pae|cloud-amd64|cloud-arm64|rt-amd64|rt-arm64|s390x|powerpc64le|armmp|armmp-lpae|marvell|rpi|mips64r2el|octeon|loongson-3|4kc-malta|5kc-malta|486|586|k7|bigmem';
 
