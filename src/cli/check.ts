@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
-import { createKernelChecker } from '../app/check.js';
-import { currentArch } from '../arch.js';
+import { availability, createKernelChecker, withConfig as addConfig, type CheckedKernel } from '../app/check.js';
+import type { KernelConfigInput } from '../app/kernel-config.js';
+import { currentArch, type Arch } from '../arch.js';
 import { createCheckJsonFormatter, formatCheckText, knownReleases, vendorName } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
 import { colorOf, knowledgeBase, listOption, noteExit, resolveArch, unknownFeature, type CliContext } from './context.js';
@@ -17,6 +18,75 @@ export interface CheckArgs {
   require?: string[];
   allowUnknown?: boolean;
   stdin?: boolean;
+  config?: string;
+  root?: string;
+}
+
+/** One kernel to check with its config: this machine's (no version given), or --config FILE's. */
+interface WithConfig {
+  version: string;
+  config: KernelConfigInput | { reason: string };
+  /** The architecture when the version string names none: the config's, or the machine's at the root. */
+  fallback: { arch: Arch; from: 'machine' | 'config'; evidence: string | null } | null;
+  warnings: string[];
+}
+
+async function readConfigArgument(args: CheckArgs, versions: string[], context: CliContext): Promise<WithConfig> {
+  const { readNamedConfig, kernelConfigFromBytes } = await import('../app/kernel-config.js');
+  const knowledge = knowledgeBase(context);
+  const file = args.config!;
+  let config: KernelConfigInput;
+  if (file === '-') {
+    if (context.stdin.isTTY) throw new UserError('--config -: standard input is a terminal; pipe a config in (zcat /proc/config.gz | virt-advisor check --config -)');
+    const { readConfigStream } = await import('../kconfig/read.js');
+    const bytes = await readConfigStream(context.stdin, 'standard input');
+    config = kernelConfigFromBytes(knowledge, bytes, 'standard input', undefined, { loaded: null, reason: 'not the running kernel\'s config' });
+  } else {
+    config = readNamedConfig(knowledge, file);
+  }
+  const warnings: string[] = [];
+  let version = versions[0];
+  if (version === undefined) {
+    if (config.headerVersion === null) throw new UserError(`${config.shown} names no kernel version in its header; give the version: virt-advisor check VERSION --config FILE`);
+    version = config.headerVersion;
+  } else if (config.headerVersion !== null) {
+    const given = tryParse(version);
+    const header = tryParse(config.headerVersion);
+    if (given && header && given.release !== header.release) {
+      warnings.push(`${config.shown}: its header is for ${config.headerVersion}, not ${given.release}; its config states are read for ${version} as given`);
+    }
+  }
+  const fallback = config.arch ? { arch: config.arch.arch, from: 'config' as const, evidence: config.arch.from } : null;
+  return { version, config, fallback, warnings };
+}
+
+function tryParse(text: string) {
+  try {
+    return parseKernelVersion(text);
+  } catch {
+    return null;
+  }
+}
+
+async function readRunning(args: CheckArgs, context: CliContext): Promise<WithConfig> {
+  const { readRunningKernel } = await import('../app/kernel-config.js');
+  const { isKnown, unknown } = await import('../host/fact.js');
+  const root = args.root ?? '/';
+  if (root === '') throw new UserError('--root: an empty directory name was given (an unset variable in a script?)');
+  const running = readRunningKernel(knowledgeBase(context), root);
+  if (!isKnown(running.release)) {
+    throw new UserError(`cannot tell the running kernel's release (${running.release.unknown}); give a version: virt-advisor check VERSION`);
+  }
+  let fallback: WithConfig['fallback'] = null;
+  const config = running.config;
+  // Another root may hold another architecture's system: its config says best what it was built for.
+  if (!running.reader.live && 'arch' in config && config.arch) fallback = { arch: config.arch.arch, from: 'config', evidence: config.arch.from };
+  else {
+    const { detectArch, readCpu } = await import('../host/detect.js');
+    const arch = detectArch(running.reader, running.reader.live ? unknown('not needed') : readCpu(running.reader));
+    if (isKnown(arch)) fallback = { arch: arch.value, from: 'machine', evidence: arch.source };
+  }
+  return { version: running.release.value, config: running.config, fallback, warnings: [] };
 }
 
 /** `virt-advisor check`: what each kernel version can do. Returns the exit code. */
@@ -31,9 +101,20 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   // Scripts put `--` before values that may start with a dash; those arrive after the command name.
   const versions = context.positionals ?? [...(args.versions ?? []), ...(args._ ?? []).slice(1).map(String)];
   if (args.stdin && versions.length > 0) throw new UserError('give versions as arguments or with --stdin, not both');
-  if (!args.stdin && versions.length === 0) throw new UserError('no kernel version given (try: virt-advisor check "$(uname -r)", or --stdin)');
+  if (args.stdin && (args.config !== undefined || args.root !== undefined)) throw new UserError('--config and --root check one kernel with its config; they do not go with --stdin');
+  if (args.config === '') throw new UserError('--config: an empty file name was given (an unset variable in a script?); give a path, or - for standard input');
+  if (args.config !== undefined && versions.length > 1) throw new UserError('--config is one kernel\'s config: give at most one version with it');
+  if (args.root !== undefined && (versions.length > 0 || args.config !== undefined)) {
+    throw new UserError("--root checks the kernel running at that root, found there; give no version with it (for another kernel's config, use --config FILE)");
+  }
+  // No version: this machine's running kernel, with its config when it can be found.
+  const withConfig: WithConfig | null = args.config !== undefined ? await readConfigArgument(args, versions, context) : !args.stdin && versions.length === 0 ? await readRunning(args, context) : null;
 
-  const check = createKernelChecker(knowledge, { arch: given, fallback: machine });
+  const check = createKernelChecker(knowledge, {
+    arch: given,
+    fallback: withConfig?.fallback?.arch ?? (withConfig ? null : machine),
+    ...(withConfig?.fallback ? { fallbackFrom: { from: withConfig.fallback.from, evidence: withConfig.fallback.evidence } } : {}),
+  });
   const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));
   const releases = knownReleases(knowledge.releases);
   const toJson = args.json ? createCheckJsonFormatter(releases) : null;
@@ -60,7 +141,8 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       report(`${where ? `${where}: ` : ''}${error.message}`);
       return undefined;
     }
-    const checked = check(version);
+    let checked = check(version);
+    if (!('error' in checked) && withConfig) checked = withConfigOf(checked);
     if ('error' in checked) {
       badInput = true;
       noteExit(context, 2);
@@ -68,22 +150,34 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       return undefined;
     }
     const { verdicts, arch } = checked;
-    const unknowns = requiredIndexes.filter((index) => verdicts[index]!.status === 'unknown').map((index) => verdicts[index]!.id);
+    const known = checked;
+    const unknowns = requiredIndexes.filter((index) => availability(known, index) === 'unknown').map((index) => verdicts[index]!.id);
     const missing = requiredIndexes
-      .filter((index) => !verdicts[index]!.supported && !(args.allowUnknown && verdicts[index]!.status === 'unknown'))
+      .filter((index) => {
+        const available = availability(known, index);
+        return available === 'unknown' ? !args.allowUnknown : !available;
+      })
       .map((index) => verdicts[index]!.id);
+    const leftOut = requiredIndexes.filter((index) => verdicts[index]!.supported && availability(known, index) === false).map((index) => verdicts[index]!.id);
     if (missing.length > 0) {
       unmet = true;
       noteExit(context, 1);
       const unknownWords = unknowns.length > 0 && !args.allowUnknown ? `; unknown, counted as not met (--allow-unknown counts them as met): ${unknowns.join(', ')}` : '';
       // For a vendor or patched kernel the mainline answer may be wrong: say how to know for sure.
       const backports = version.distribution?.backports;
-      const hint = backports === 'vendor' || backports === 'patched' ? ` (this ${vendorName(version, checked.vendor)} kernel's own config tells for sure: virt-advisor check --config)` : '';
-      report(`${version.input} (${arch}) lacks required: ${missing.join(', ')}${unknownWords}${hint}`);
+      const hint =
+        (backports === 'vendor' || backports === 'patched') && checked.config === null
+          ? ` (this ${vendorName(version, checked.vendor)} kernel's own config tells for sure: virt-advisor check --config)`
+          : '';
+      const configWords = leftOut.length > 0 ? `; the version has them, but this kernel's config leaves out: ${leftOut.join(', ')}` : '';
+      report(`${version.input} (${arch}) lacks required: ${missing.join(', ')}${configWords}${unknownWords}${hint}`);
     }
     if (checked.archConflict) report(`warning: ${version.input}: ${checked.archConflict}`);
     return out.write(toJson ? toJson(checked) : wrapText(formatCheckText(knowledge, checked, color, releases), width) + (args.stdin || versions.length > 1 ? '\n' : ''));
   };
+
+  for (const warning of withConfig?.warnings ?? []) report(`warning: ${warning}`);
+  const withConfigOf = (checked: CheckedKernel) => addConfig(knowledge, checked, withConfig!.config);
 
   let linesRead = 0;
   if (args.stdin) {
@@ -106,6 +200,8 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       const waiting = out.flush();
       if (waiting) await waiting;
     }
+  } else if (withConfig) {
+    await handle(withConfig.version, null);
   } else {
     for (const text of versions) {
       const waiting = handle(String(text), null);

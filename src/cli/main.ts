@@ -55,7 +55,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   context.positionals = plan.positionals;
   let exitCode = 0;
   const width = (context.stdout as { isTTY?: boolean; columns?: number }).isTTY ? (context.stdout as { columns?: number }).columns : undefined;
-  let parser = yargs(argv)
+  let parser = yargs(plan.argv)
     .scriptName('virt-advisor')
     .usage('$0 [command] [options]\n\nWhich Linux virtualization approach fits a machine, which kernel it needs, and what a kernel version or config supports.')
     .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })

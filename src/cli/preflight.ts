@@ -11,6 +11,11 @@ export interface Preflight {
   wantsHelp: boolean;
   /** The command was named, not taken as the default. */
   named: boolean;
+  /**
+   * The command line for yargs, each value joined to its option (`--config=-`): given apart, yargs
+   * takes "-" for nothing and a value such as "-1" for an option.
+   */
+  argv: string[];
 }
 
 const BOOLEAN_VALUES = new Set(['true', 'false']);
@@ -45,13 +50,15 @@ interface Token {
  * command's options (an option has the same type wherever it appears), so the command word can be
  * found before it is known.
  */
-function tokenize(argv: string[]): Token[] {
+function tokenize(argv: string[]): { tokens: Token[]; joined: string[] } {
   const everyOption = [...COMMANDS.flatMap((command) => command.options), ...GLOBAL_OPTIONS];
   const tokens: Token[] = [];
+  const joined: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const text = argv[index]!;
     if (text === '--') {
       tokens.push(...argv.slice(index + 1).map((rest): Token => ({ kind: 'positional', text: rest })));
+      joined.push(...argv.slice(index));
       break;
     }
     if (text.startsWith('--') || (text.startsWith('-') && text.length > 1)) {
@@ -62,15 +69,19 @@ function tokenize(argv: string[]): Token[] {
       const inlineValue = equals === -1 ? undefined : body.slice(equals + 1);
       const found = findOption(everyOption, name);
       if (found?.spec.type === 'string' && inlineValue === undefined && index + 1 < argv.length && argv[index + 1] !== '--') {
-        tokens.push({ kind: 'option', text, name, value: argv[++index]! });
+        const value = argv[++index]!;
+        tokens.push({ kind: 'option', text, name, value });
+        joined.push(...(long ? [`--${name}=${value}`] : [text, value]));
       } else {
         tokens.push({ kind: 'option', text, name, ...(inlineValue === undefined ? {} : { value: inlineValue, inline: true }) });
+        joined.push(text);
       }
       continue;
     }
     tokens.push({ kind: 'positional', text });
+    joined.push(text);
   }
-  return tokens;
+  return { tokens, joined };
 }
 
 /**
@@ -80,7 +91,7 @@ function tokenize(argv: string[]): Token[] {
  * twice, arguments a command does not take.
  */
 export function preflight(argv: string[]): Preflight {
-  const tokens = tokenize(argv);
+  const { tokens, joined: joinedArgv } = tokenize(argv);
   const wantsHelp = tokens.some((token) => token.kind === 'option' && (token.name === 'help' || token.name === 'h'));
   const firstPositional = tokens.findIndex((token) => token.kind === 'positional');
   const defaultCommand = COMMANDS.find((command) => command.isDefault)!;
@@ -99,7 +110,7 @@ export function preflight(argv: string[]): Preflight {
       throw new UserError(`unknown command ${quote(word)}${didYouMean(word, names)} (commands: ${names.join(', ')})`);
     }
   }
-  if (wantsHelp) return { command, positionals, wantsHelp, named };
+  if (wantsHelp) return { command, positionals, wantsHelp, named, argv: joinedArgv };
 
   const options = optionsOf(command);
   const seen = new Map<string, number>();
@@ -132,7 +143,7 @@ export function preflight(argv: string[]): Preflight {
     }
   }
   checkPositionals(command, positionals);
-  return { command, positionals, wantsHelp, named };
+  return { command, positionals, wantsHelp, named, argv: joinedArgv };
 }
 
 function checkPositionals(command: CommandSpec, positionals: string[]): void {

@@ -97,7 +97,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'check',
     summary: 'what a kernel version can do, feature by feature',
     description:
-      'Reads kernel versions as people have them (uname -r from any distribution, tags such as v6.9-rc1, /proc/version lines) and answers, for every feature of the knowledge base, whether mainline Linux of that release has it on the architecture.',
+      "Reads kernel versions as people have them (uname -r from any distribution, tags such as v6.9-rc1, /proc/version lines) and answers, for every feature of the knowledge base, whether that kernel has it on the architecture: mainline's release, corrected by the vendor's record of backports for RHEL, SLES, Ubuntu, Debian, Amazon Linux and Oracle UEK kernels. The architecture comes from --arch, else the version string (.aarch64, -arm64), else this machine. With no version, this machine's running kernel is checked together with its config and loaded modules; --config reads another kernel's config the same way.",
     positionals: [{ name: 'versions', usage: '[versions..]', describe: 'kernel versions: uname -r output, tags such as v6.9-rc1, /proc/version lines' }],
     options: [
       arch("architecture; default: the one the version string names (.aarch64, -armmp), else this machine's"),
@@ -105,9 +105,14 @@ export const COMMANDS: CommandSpec[] = [
       { name: 'require', type: 'string', value: 'ID', choices: 'features', repeatable: true, describe: 'features that must be supported (repeatable or comma-separated); exit 1 if one is not, or is unknown' },
       { name: 'allow-unknown', type: 'boolean', describe: 'with --require: count a feature that cannot be told for a vendor kernel (unknown) as met' },
       { name: 'stdin', type: 'boolean', describe: 'read versions from standard input, one per line; blank lines and # comments are skipped' },
+      { name: 'config', type: 'string', value: 'FILE', describe: "a kernel config (plain, gzip, or - for standard input) to read beside one version: each feature's config state; the version defaults to the config header's" },
+      root("with no version: check the kernel running at this root (its release, config and loaded modules)"),
     ],
     examples: [
-      { command: 'virt-advisor check "$(uname -r)"', meaning: 'the running kernel' },
+      { command: 'virt-advisor check', meaning: "this machine's kernel, with its config and loaded modules" },
+      { command: 'virt-advisor check "$(uname -r)"', meaning: 'the running kernel, by version alone' },
+      { command: 'virt-advisor check 4.18.0-513.el8.x86_64', meaning: "a RHEL 8.9 kernel, with Red Hat's backports" },
+      { command: 'virt-advisor check --config /boot/config-6.1.0-18-amd64 --require vhost-net', meaning: "another kernel's config: exit 1 unless it has vhost-net" },
       { command: 'virt-advisor check 2.6.23 3.0 --arch i386 --require lguest', meaning: 'two releases on 32-bit x86; exit 1 where lguest is missing' },
       { command: 'cut -f2 inventory.tsv | virt-advisor check --stdin --json --require amd-sev-snp', meaning: 'a fleet inventory as JSON Lines' },
     ],

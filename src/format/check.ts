@@ -1,4 +1,5 @@
-import type { CheckedKernel } from '../app/check.js';
+import type { CheckedConfig, CheckedKernel } from '../app/check.js';
+import { availabilityOf, type FeatureConfig } from '../engine/config-state.js';
 import type { FeatureVerdict, SupportStatus } from '../engine/check.js';
 import type { VendorKernel } from '../engine/vendor.js';
 import { escapeText, jsonLine, jsonString } from '../escape.js';
@@ -32,7 +33,8 @@ export function vendorName(version: KernelVersion, vendor: VendorKernel | null):
  * What a reader must know before trusting a version-only answer for this kernel. Given the known
  * releases, it also says when the release is not one of them.
  */
-export function versionNotes(version: KernelVersion, releases?: KnownReleases, vendor: VendorKernel | null = null): string[] {
+export function versionNotes(version: KernelVersion, releases?: KnownReleases, vendor: VendorKernel | null = null, configRead = false): string[] {
+  const tellsForSure = configRead ? '' : '; the kernel\'s own config tells for sure (virt-advisor check --config)';
   const notes: string[] = [];
   if (releases && !releases.names.has(version.release)) {
     notes.push(
@@ -52,7 +54,7 @@ export function versionNotes(version: KernelVersion, releases?: KnownReleases, v
         : vendor.rules.backports === 'some'
           ? `the vendor backports now and then: the answers are mainline ${version.release}'s, with the vendor's record where there is one`
           : `the vendor rarely backports: the answers are mainline ${version.release}'s`;
-    notes.push(`${name} kernel: ${how}; the kernel's own config tells for sure (virt-advisor check --config)`);
+    notes.push(`${name} kernel: ${how}${tellsForSure}`);
     if (!vendor.exact) notes.push(`${name}: the version string does not name one release for sure`);
   } else if (distribution?.backports === 'vendor') {
     const name = vendorName(version, null)!;
@@ -73,9 +75,10 @@ export function versionNotes(version: KernelVersion, releases?: KnownReleases, v
 
 /** Notes about one checked kernel, the architecture's included. */
 export function checkedNotes(checked: CheckedKernel, releases?: KnownReleases): string[] {
-  const notes = versionNotes(checked.version, releases, checked.vendor);
+  const notes = versionNotes(checked.version, releases, checked.vendor, checked.config?.known === true);
   if (checked.archConflict) notes.unshift(`--arch wins: ${checked.archConflict}`);
-  if (checked.archFrom === 'machine') notes.unshift(`the version string names no architecture: answered for this machine's (${checked.arch}); give --arch for another`);
+  if (checked.archFrom === 'machine') notes.unshift(`the version string names no architecture: answered for ${checked.archEvidence ? `the machine's (${checked.arch}, from ${checked.archEvidence})` : `this machine's (${checked.arch})`}; give --arch for another`);
+  if (checked.archFrom === 'config') notes.unshift(`the version string names no architecture: answered for the config's (${checked.arch}, from ${checked.archEvidence}); give --arch for another`);
   return notes;
 }
 
@@ -102,6 +105,23 @@ export function kernelJson(version: KernelVersion, vendor: VendorKernel | null =
 
 const featureJson = ({ id, supported, status, since, removedIn, uncertain, vendor, note }: FeatureVerdict) => ({ id, supported, status, since, removedIn, uncertain, vendor, note });
 
+/** The top-level config part of a record: where it came from and its modules, or why none was read. */
+function configJson(config: CheckedConfig | null) {
+  if (config === null) return null;
+  if (!config.known) return { known: false as const, reason: config.reason };
+  const modules = config.modules.loaded === null ? { known: false as const, reason: config.modules.reason } : { known: true as const, source: config.modules.source };
+  return { known: true as const, source: config.source, modules };
+}
+
+function featuresJson(checked: CheckedKernel) {
+  const configs = checked.config?.known ? checked.config.features : null;
+  if (configs === null) return checked.verdicts.map(featureJson);
+  return checked.verdicts.map((verdict, index) => {
+    const config = configs[index] ?? null;
+    return { ...featureJson(verdict), config, available: availabilityOf(verdict, config) };
+  });
+}
+
 /** One `check --json` record as an object: the library's checkKernel returns it. */
 export function checkRecord(checked: CheckedKernel, releases?: KnownReleases) {
   return {
@@ -112,7 +132,8 @@ export function checkRecord(checked: CheckedKernel, releases?: KnownReleases) {
     archFrom: checked.archFrom,
     archEvidence: checked.archEvidence,
     notes: checkedNotes(checked, releases),
-    features: checked.verdicts.map(featureJson),
+    config: configJson(checked.config),
+    features: featuresJson(checked),
   };
 }
 
@@ -125,6 +146,8 @@ export type CheckRecord = ReturnType<typeof checkRecord>;
 export function createCheckJsonFormatter(releases?: KnownReleases) {
   const featuresJson = new WeakMap<readonly FeatureVerdict[], string>();
   return (checked: CheckedKernel): string => {
+    // A kernel checked with its config is one record per run: no need to be quick.
+    if (checked.config !== null) return `${jsonLine(checkRecord(checked, releases))}\n`;
     let features = featuresJson.get(checked.verdicts);
     if (features === undefined) {
       features = jsonLine(checked.verdicts.map(featureJson));
@@ -137,12 +160,40 @@ export function createCheckJsonFormatter(releases?: KnownReleases) {
       `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : jsonString(v.local)},` +
       `"distribution":${v.distribution === null ? 'null' : jsonLine(kernelJson(v, checked.vendor).distribution)}},"arch":"${checked.arch}",` +
       `"archFrom":"${checked.archFrom}","archEvidence":${checked.archEvidence === null ? 'null' : jsonString(checked.archEvidence)},` +
-      `"notes":${jsonLine(checkedNotes(checked, releases))},"features":${features}}\n`
+      `"notes":${jsonLine(checkedNotes(checked, releases))},"config":null,"features":${features}}\n`
     );
   };
 }
 
-const SECTION_ORDER: SupportStatus[] = ['supported', 'backported', 'unknown', 'vendor-absent', 'not-yet', 'removed', 'never', 'out-of-tree', 'not-linux'];
+/** A section of the text report: the version's status, or the config's word where it overrules it. */
+type Section = SupportStatus | 'config-off' | 'config-on';
+
+const SECTION_ORDER: Section[] = ['supported', 'backported', 'config-on', 'config-off', 'unknown', 'vendor-absent', 'not-yet', 'removed', 'never', 'out-of-tree', 'not-linux'];
+
+function sectionOf(verdict: FeatureVerdict, config: FeatureConfig | null): Section {
+  const available = availabilityOf(verdict, config);
+  if (available === false && (verdict.supported || verdict.status === 'unknown')) return 'config-off';
+  if (available === true && !verdict.supported) return 'config-on';
+  return verdict.status;
+}
+
+/** "built in", "module, loaded", "not set (CONFIG_VHOST_NET)": one feature's line in this kernel's config. */
+export function configWords(config: FeatureConfig): string {
+  if (config.state === 'off') {
+    const off = config.symbols.filter(({ value }) => value === null || !/^[ym]/.test(value)).map(({ symbol }) => `CONFIG_${symbol}`);
+    return `not set (${off.join(', ')})`;
+  }
+  if (config.state === 'built-in') return 'built in';
+  const loaded = config.modules.map((module) => module.loaded);
+  const words = loaded.every((value) => value === true)
+    ? 'loaded'
+    : loaded.every((value) => value === false)
+      ? 'not loaded'
+      : loaded.some((value) => value === null)
+        ? 'loaded or not cannot be told'
+        : `loaded: ${config.modules.filter((module) => module.loaded).map((module) => module.name).join(', ')}; not loaded: ${config.modules.filter((module) => !module.loaded).map((module) => module.name).join(', ')}`;
+  return `module (${config.modules.map((module) => module.name).join(', ')}), ${words}`;
+}
 
 /** "mainline 6.1, stable .192, Red Hat Enterprise Linux 8.9": the parts of a version in words. */
 export function describeKernel(version: KernelVersion, vendor: VendorKernel | null = null): string {
@@ -159,21 +210,32 @@ function supportWords(verdict: FeatureVerdict): string {
   if (!vendor) return '';
   const level = vendor.support ? `, ${vendor.support.replace('-', ' ')}` : '';
   const weak = vendor.strength === 'weak' ? ', weak source' : '';
-  return ` (vendor: since ${vendor.since}${level}${weak})`;
+  const what = vendor.status === 'absent' ? 'left out since' : 'since';
+  return ` (vendor: ${what} ${vendor.since}${level}${weak})`;
 }
 
 /** A report readable at a glance: what the kernel has, what came later, what was removed. */
 export function formatCheckText(knowledge: KnowledgeBase, checked: CheckedKernel, color: boolean, releases?: KnownReleases): string {
   const style = styleFor(color);
   const { version, arch, verdicts } = checked;
-  const archSaid = checked.archFrom === 'version' ? ` (from the version string: ${checked.archEvidence})` : '';
+  const archSaid = checked.archFrom === 'version' ? ` (from the version string: ${checked.archEvidence})` : checked.archFrom === 'config' ? ` (from the config: ${checked.archEvidence})` : '';
   const lines = [style.bold(`${escapeText(version.input)} on ${arch}`) + escapeText(`${archSaid} (${describeKernel(version, checked.vendor)})`)];
+  const config = checked.config;
+  if (config?.known) {
+    const modules = config.modules.loaded === null ? `loaded modules not known: ${config.modules.reason}` : `loaded modules from ${config.modules.source}`;
+    lines.push(escapeText(`  config: ${config.source}; ${modules}`));
+  } else if (config) {
+    lines.push(style.yellow(`  note: ${escapeText(`no config read, so the answers are the version's alone: ${config.reason}`)}`));
+  }
   for (const note of checkedNotes(checked, releases)) lines.push(style.yellow(`  note: ${escapeText(note)}`));
+  const configs = config?.known ? config.features : null;
 
   const width = Math.max(...verdicts.map((verdict) => verdict.id.length));
   const vendorText = vendorName(version, checked.vendor) ?? 'the vendor';
-  const titles: Record<SupportStatus, string> = {
+  const titles: Record<Section, string> = {
     supported: `Supported in ${version.release}`,
+    'config-off': "Left out by this kernel's config",
+    'config-on': "In this kernel's config (the version alone cannot tell)",
     backported: `Backported by ${vendorText}`,
     unknown: `Cannot be told from the version (${vendorText} backports; no record)`,
     'vendor-absent': `Left out by ${vendorText}`,
@@ -183,11 +245,13 @@ export function formatCheckText(knowledge: KnowledgeBase, checked: CheckedKernel
     'out-of-tree': 'Never in mainline (needs a patched kernel)',
     'not-linux': 'Not a Linux kernel',
   };
-  for (const status of SECTION_ORDER) {
-    const group = verdicts.filter((verdict) => verdict.status === status);
+  const sections = verdicts.map((verdict, index) => sectionOf(verdict, configs?.[index] ?? null));
+  for (const section of SECTION_ORDER) {
+    const group = verdicts.map((verdict, index) => ({ verdict, config: configs?.[index] ?? null })).filter((_, index) => sections[index] === section);
     if (group.length === 0) continue;
-    lines.push('', style.bold(`${titles[status]} (${group.length})`));
-    for (const verdict of group) {
+    lines.push('', style.bold(`${titles[section]} (${group.length})`));
+    for (const { verdict, config: featureConfig } of group) {
+      const status = verdict.status;
       const name = knowledge.byId.get(verdict.id)?.name ?? verdict.id;
       let when = '';
       if (status === 'supported') when = `since ${verdict.since}${verdict.removedIn ? `, removed in ${verdict.removedIn}` : ''}${supportWords(verdict)}`;
@@ -195,10 +259,11 @@ export function formatCheckText(knowledge: KnowledgeBase, checked: CheckedKernel
       else if (status === 'vendor-absent') when = `mainline since ${verdict.since}${supportWords(verdict)}`;
       else if (status === 'unknown' || status === 'not-yet') when = `merged in ${verdict.since}`;
       else if (status === 'removed') when = `${verdict.since} to ${verdict.removedIn}, removed in ${verdict.removedIn}`;
-      const yes = status === 'supported' || status === 'backported';
-      const mark = yes ? style.green('yes') : status === 'unknown' ? style.yellow('  ?') : status === 'not-yet' ? style.yellow(' no') : style.red(' no');
+      if (featureConfig) when += `${when ? '; ' : ''}this kernel: ${configWords(featureConfig)}`;
+      const yes = section === 'supported' || section === 'backported' || section === 'config-on';
+      const mark = yes ? style.green('yes') : section === 'unknown' ? style.yellow('  ?') : section === 'not-yet' ? style.yellow(' no') : style.red(' no');
       const doubt = verdict.uncertain ? style.yellow(' (uncertain: merge-window snapshot)') : '';
-      lines.push(`  ${mark}  ${verdict.id.padEnd(width)}  ${name}${when ? style.dim(`  ${when}`) : ''}${doubt}`);
+      lines.push(`  ${mark}  ${verdict.id.padEnd(width)}  ${name}${when ? style.dim(`  ${escapeText(when)}`) : ''}${doubt}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -78,13 +78,13 @@ export function detectHost(root = '/', options: DetectOptions = {}): HostFacts {
   };
 }
 
-function readCpu(reader: RootReader): Fact<CpuInfo> {
+export function readCpu(reader: RootReader): Fact<CpuInfo> {
   // The largest real capture is a few MB (hundreds of CPUs); more is not a cpuinfo.
   const text = trimmed(reader.read('/proc/cpuinfo', CPUINFO_CAP));
   return isKnown(text) ? known(parseCpuinfo(text.value), text.source) : text;
 }
 
-function detectArch(reader: RootReader, cpu: Fact<CpuInfo>, options: DetectOptions): Fact<Arch> {
+export function detectArch(reader: RootReader, cpu: Fact<CpuInfo>, options: DetectOptions = {}): Fact<Arch> {
   if (reader.live) {
     const machine = options.machine ?? os.machine();
     const arch = normalizeArch(machine);

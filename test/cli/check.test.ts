@@ -94,7 +94,7 @@ describe('virt-advisor check', () => {
       ['empty', ['check', ''], /empty/],
       ['huge numbers', ['check', '99999999999999999999.1'], /too large/],
       ['an unknown architecture', ['check', '6.1', '--arch', 'sparc'], /unknown architecture "sparc"/],
-      ['no version', ['check'], /no kernel version given/],
+      ['no version on a root without a kernel release', ['check', '--root', '/nonexistent'], /cannot tell the running kernel's release \(not found: \/nonexistent\/proc\/sys\/kernel\/osrelease\)/],
       ['an unknown option', ['check', '6.1', '--frobnicate'], /unknown option "--frobnicate" for check/],
       ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
     ];

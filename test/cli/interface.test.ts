@@ -35,7 +35,7 @@ describe('options before positional arguments', () => {
   it('explain --json ID', () => {
     const result = runCli(['explain', '--json', 'kvm']);
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ schemaVersion: 1, feature: { id: 'kvm' } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ schemaVersion: 2, feature: { id: 'kvm' } });
   });
   it('options before the command name', () => {
     const result = runCli(['--arch', 'i386', 'check', '2.6.23', '--json']);

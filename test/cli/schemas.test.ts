@@ -59,10 +59,16 @@ describe('JSON outputs match schemas/', () => {
     expectValid('config.schema.json', JSON.parse(result.stdout), file);
     const defaults = runCli(['config', file, '--json']);
     expectValid('config.schema.json', JSON.parse(defaults.stdout), `${file} (default targets)`);
+    const [checked] = jsonLines(runCli(['check', '--config', file, '--json']).stdout);
+    expect(checked.config.known).toBe(true);
+    expectValid('check.schema.json', checked, `check --config ${file}`);
   });
 
   it.each(roots.map((root) => [root.split('/').pop()!, root]))('host and recommend on the %s fixture root', (_name, root) => {
     expectValid('host.schema.json', JSON.parse(runCli(['host', '--root', root, '--json']).stdout), `host ${root}`);
+    const check = runCli(['check', '--root', root, '--json']);
+    // A root whose kernel release cannot be read is refused (exit 2); every other is checked.
+    if (check.status !== 2) expectValid('check.schema.json', jsonLines(check.stdout)[0], `check --root ${root}`);
     const recommend = runCli(['recommend', '--root', root, '--json', '--guest', 'linux', '--goal', 'performance']);
     expectValid('recommend.schema.json', JSON.parse(recommend.stdout), `recommend ${root}`);
   });
