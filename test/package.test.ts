@@ -112,7 +112,7 @@ console.log(JSON.stringify({ check, audit, hostVersion: host.schemaVersion, best
     const cli = spawnSync(join(prefix, 'bin', 'virt-advisor'), ['check', '6.1.0-18-amd64', '--arch', 'x86_64', '--json'], { encoding: 'utf8' });
     expect(out.check).toEqual(JSON.parse(cli.stdout));
     expect(out.audit.targets[0]).toMatchObject({ id: 'kvm-host', ok: true });
-    expect(out.hostVersion).toBe(1);
+    expect(out.hostVersion).toBe(2);
     expect(out.best).toBe('kvm');
     expect(out.release).toBe('5.15');
     expect(out.features).toBeGreaterThan(30);

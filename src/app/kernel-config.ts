@@ -2,6 +2,7 @@ import type { Arch } from '../arch.js';
 import { UserError } from '../errors.js';
 import { isKnown, RootReader, trimmed, type Fact } from '../host/fact.js';
 import { findKernelConfig } from '../host/kernel-config.js';
+import { readLoadedModules } from '../host/live.js';
 import { ARCH_SYMBOL_NAMES, archOfConfig } from '../kconfig/arch.js';
 import { looksLikeConfig, parseKconfig, type ConfigValues } from '../kconfig/parse.js';
 import { decodeConfigBytes, readConfigFile } from '../kconfig/read.js';
@@ -23,18 +24,10 @@ export interface KernelConfigInput {
   modules: LoadedModules;
 }
 
-/** /proc/modules has one line per module; its first word is the name. Held to a sane size. */
-const MODULES_CAP = 4 * 1024 * 1024;
-
-export function readLoadedModules(reader: RootReader): LoadedModules {
-  const text = reader.read('/proc/modules', MODULES_CAP);
-  if (!isKnown(text)) return { loaded: null, reason: text.unknown };
-  const names = new Set<string>();
-  for (const line of text.value.split('\n')) {
-    const name = line.slice(0, line.indexOf(' ') >>> 0);
-    if (/^[A-Za-z0-9_]+$/.test(name)) names.add(name);
-  }
-  return { loaded: names, source: text.source };
+/** Loaded modules for check, from /proc/modules under the root. */
+export function loadedModulesAt(reader: RootReader): LoadedModules {
+  const loaded = readLoadedModules(reader);
+  return isKnown(loaded) ? { loaded: loaded.value, source: loaded.source } : { loaded: null, reason: loaded.unknown };
 }
 
 /** Parses the bytes of a config for the symbols the knowledge base names; refuses what is not a config. */
@@ -72,7 +65,7 @@ export function readRunningKernel(knowledge: KnowledgeBase, root: string): Runni
   const shown = located.source;
   let config: KernelConfigInput | { reason: string };
   try {
-    config = kernelConfigFromBytes(knowledge, readConfigFile(path), shown, path, readLoadedModules(reader));
+    config = kernelConfigFromBytes(knowledge, readConfigFile(path), shown, path, loadedModulesAt(reader));
   } catch (error) {
     // A config that cannot be read leaves the version's answer standing, said so; it is not bad input.
     if (!(error instanceof UserError)) throw error;

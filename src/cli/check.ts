@@ -165,8 +165,10 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       const unknownWords = unknowns.length > 0 && !args.allowUnknown ? `; unknown, counted as not met (--allow-unknown counts them as met): ${unknowns.join(', ')}` : '';
       // For a vendor or patched kernel the mainline answer may be wrong: say how to know for sure.
       const backports = version.distribution?.backports;
+      // Only a feature a vendor could have added (merged later, no record, out of tree) is worth the config's look.
+      const couldBackport = missing.some((id) => ['not-yet', 'unknown', 'out-of-tree'].includes(verdicts.find((verdict) => verdict.id === id)!.status));
       const hint =
-        (backports === 'vendor' || backports === 'patched') && checked.config === null
+        (backports === 'vendor' || backports === 'patched') && checked.config === null && couldBackport
           ? ` (this ${vendorName(version, checked.vendor)} kernel's own config tells for sure: virt-advisor check --config)`
           : '';
       const configWords = leftOut.length > 0 ? `; the version has them, but this kernel's config leaves out: ${leftOut.join(', ')}` : '';

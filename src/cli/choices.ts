@@ -1,7 +1,7 @@
 import { ARCHES } from '../arch.js';
 import { GOALS } from '../rules/approaches.js';
 import { loadTargets } from '../rules/targets.js';
-import { GUEST_OSES } from '../rules/types.js';
+import { CPU_VENDORS, GUEST_OSES, HARDWARE_VIRT_ANSWERS } from '../rules/types.js';
 import { knowledgeBase, type CliContext } from './context.js';
 import { SHELLS, type ChoiceSet } from './spec.js';
 
@@ -16,6 +16,10 @@ export function choicesOf(set: ChoiceSet, context: CliContext): string[] {
       return [...GOALS];
     case 'shells':
       return [...SHELLS];
+    case 'answers':
+      return [...HARDWARE_VIRT_ANSWERS];
+    case 'vendors':
+      return [...CPU_VENDORS];
     case 'features':
       return knowledgeBase(context).features.map((feature) => feature.id);
     case 'targets':

@@ -6,7 +6,8 @@ import { GOALS, type Goal } from '../rules/approaches.js';
 import { GUEST_OSES, type GuestOs } from '../rules/types.js';
 import { parseKernelVersion } from '../version/parse.js';
 import { parseCpuFlagsOption, type RecommendArgs } from '../app/recommend.js';
-import { HARDWARE_VIRTUALIZATION } from '../engine/recommend.js';
+import type { KnowledgeBase } from '../rules/knowledge.js';
+import type { HardwareVirtualization } from '../rules/types.js';
 
 export interface Choice<Value extends string> {
   value: Value;
@@ -66,8 +67,8 @@ const GOAL_EXPLANATIONS: Record<Goal, string> = {
 };
 
 /** What matters in a CPU's flags for running virtual machines, in a few words. */
-export function describeCpuForVirtualization(arch: Arch, cpu: CpuInfo): string {
-  const wanted = HARDWARE_VIRTUALIZATION[arch];
+export function describeCpuForVirtualization(arch: Arch, cpu: CpuInfo, hardware: HardwareVirtualization | undefined): string {
+  const wanted = hardware?.flags;
   const flags = new Set([...cpu.flags, ...cpu.vmxFlags]);
   const parts: string[] = [];
   if (!wanted) parts.push('hardware virtualization: not shown in /proc/cpuinfo');
@@ -78,6 +79,15 @@ export function describeCpuForVirtualization(arch: Arch, cpu: CpuInfo): string {
   if (flags.has('hypervisor')) parts.push('hypervisor flag: this machine is itself a virtual machine');
   return parts.join('; ');
 }
+
+/** How an architecture's hardware virtualization is called, for a question a sysadmin can answer. */
+const HARDWARE_VIRT_NAMES: Partial<Record<Arch, string>> = {
+  x86_64: 'Intel VT-x or AMD-V',
+  i386: 'Intel VT-x or AMD-V',
+  s390x: 'SIE (the "sie" feature)',
+  riscv64: 'the H (hypervisor) extension',
+  loongarch64: 'LVZ (LoongArch virtualization)',
+};
 
 /** The validation answer inquirer expects: true, or the reason shown under the prompt. */
 function reasonOf(check: () => unknown): true | string {
@@ -134,40 +144,52 @@ export function guardTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStre
   };
 }
 
+/** The answers, and whether the machine meant is this one (so that what was read here describes it). */
+export interface Answers {
+  args: RecommendArgs;
+  thisMachine: boolean;
+}
+
 /**
- * Asks what the flags did not say, with detected values as defaults, and returns the arguments with
- * the answers filled in. An answer that only repeats what detection found is left out, so the report
- * still names the file it came from.
+ * Asks what the flags did not say and returns the arguments with the answers filled in. First,
+ * whether the VMs will run on this machine: then what was read here stands and is not asked again.
+ * For another machine nothing read here is offered or carried over; its CPU is asked in words (the
+ * vendor, and whether it has hardware virtualization: yes, no or don't know), with pasting its
+ * flags line as one choice.
  */
-export async function askQuestions(args: RecommendArgs, facts: HostFacts | null, prompts: PromptSet = defaultPrompts): Promise<RecommendArgs> {
+export async function askQuestions(args: RecommendArgs, facts: HostFacts | null, knowledge: KnowledgeBase, prompts: PromptSet = defaultPrompts): Promise<Answers> {
   try {
-    return await ask(args, facts, prompts);
+    return await ask(args, facts, knowledge, prompts);
   } catch (error) {
     if (isPromptExit(error)) throw new UserError('cancelled', 130);
     throw error;
   }
 }
 
-async function ask(args: RecommendArgs, facts: HostFacts | null, prompts: PromptSet): Promise<RecommendArgs> {
+async function ask(args: RecommendArgs, facts: HostFacts | null, knowledge: KnowledgeBase, prompts: PromptSet): Promise<Answers> {
   const answers: RecommendArgs = { ...args };
-  const detectedArch = facts && isKnown(facts.arch) ? facts.arch : null;
+  const detectedArch = facts && isKnown(facts.arch) ? facts.arch.value : null;
+  const givenArch = args.arch === undefined ? null : (normalizeArch(args.arch) ?? null);
+  const cpuGiven = args.cpuFlags !== undefined || args.cpuinfo !== undefined || args.hardwareVirt !== undefined;
 
-  let arch: Arch | null = args.arch === undefined ? null : (normalizeArch(args.arch) ?? null);
-  if (args.arch === undefined) {
-    const shown = detectedArch ? `detected: ${detectedArch.value} from ${detectedArch.source}` : 'not detected';
+  let thisMachine = facts !== null && (givenArch === null || givenArch === detectedArch);
+  if (thisMachine && !cpuGiven && givenArch === null) {
+    thisMachine = await prompts.confirm({ message: `Will the virtual machines run on this machine (${describeHere(facts!, knowledge)})?`, default: true });
+  }
+  const here = thisMachine ? facts : null;
+
+  let arch: Arch | null = givenArch ?? (here ? detectedArch : null);
+  if (arch === null) {
     arch = await prompts.select({
-      message: `Architecture of the machine the VMs will run on (${shown})`,
-      choices: ARCHES.map((value) => ({ value, name: value === detectedArch?.value ? `${value} (detected)` : value })),
-      default: detectedArch?.value,
+      message: here ? 'Architecture of this machine (not detected)' : 'Architecture of the machine the VMs will run on',
+      choices: ARCHES.map((value) => ({ value })),
       pageSize: ARCHES.length,
     });
-    if (arch !== detectedArch?.value) answers.arch = arch;
+    answers.arch = arch;
   }
 
-  if (args.cpuFlags === undefined && args.cpuinfo === undefined) {
-    const cpu = await askCpuFlags(arch, detectedArch?.value ?? null, facts, prompts);
-    if (cpu !== undefined) answers.cpuFlags = cpu;
-  }
+  const cpuKnownHere = here !== null && isKnown(here.cpu) && here.cpu.value.flags.length > 0;
+  if (!cpuGiven && !cpuKnownHere) Object.assign(answers, await askCpu(arch, prompts));
 
   if (args.guest === undefined) {
     answers.guest = await prompts.checkbox({
@@ -186,47 +208,76 @@ async function ask(args: RecommendArgs, facts: HostFacts | null, prompts: Prompt
   }
 
   if (args.keepKernel === undefined) {
-    const changeable = await prompts.confirm({ message: "Can this machine's kernel be changed (upgraded, rebuilt, configured)?", default: true });
+    const changeable = await prompts.confirm({
+      message: `Can the kernel of ${here ? 'this machine' : 'that machine'} be changed (upgraded, rebuilt, configured)?`,
+      default: true,
+    });
     answers.keepKernel = !changeable;
   }
 
   if (args.kernel === undefined) {
-    const detected = facts && isKnown(facts.kernelRelease) ? facts.kernelRelease : null;
+    const detected = here && isKnown(here.kernelRelease) ? here.kernelRelease : null;
     const kernel = await prompts.input({
-      message: detected ? `Current kernel version (detected from ${detected.source})` : 'Current kernel version (uname -r; empty if unknown)',
+      message: detected ? `Kernel version of this machine (detected from ${detected.source})` : `Kernel version of ${here ? 'this' : 'that'} machine (uname -r; empty if unknown)`,
       ...(detected ? { default: detected.value } : {}),
       validate: (value) => (value.trim() === '' && !detected ? true : reasonOf(() => parseKernelVersion(value))),
     });
+    // An answer that only repeats what detection found is left out, so the report still names its file.
     if (kernel.trim() !== '' && kernel.trim() !== detected?.value) answers.kernel = kernel.trim();
   }
-  return answers;
+  return { args: answers, thisMachine };
+}
+
+/** "Intel(R) Core(TM) i5 CPU M 560, x86_64, hardware virtualization: vmx found, kernel 6.1.0-18-amd64". */
+function describeHere(facts: HostFacts, knowledge: KnowledgeBase): string {
+  const parts: string[] = [];
+  const arch = isKnown(facts.arch) ? facts.arch.value : null;
+  if (isKnown(facts.cpu)) {
+    const model = facts.cpu.value.modelName?.replace(/\s+/g, ' ');
+    if (model) parts.push(model);
+    if (arch) parts.push(describeCpuForVirtualization(arch, facts.cpu.value, knowledge.hardwareVirtualization.get(arch)));
+  }
+  if (arch) parts.push(arch);
+  if (isKnown(facts.kernelRelease)) parts.push(`kernel ${facts.kernelRelease.value}`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing could be read of it';
 }
 
 /**
- * Detected flags are offered only for the architecture they were read on. Once the user says the VMs
- * run elsewhere, detection would still fill in this machine's flags, so an empty answer is refused.
+ * The CPU of another machine, in words: its vendor (x86), and whether it has hardware
+ * virtualization, or its flags line pasted. "Don't know" is an answer, kept as such.
  */
-async function askCpuFlags(arch: Arch | null, detectedArch: Arch | null, facts: HostFacts | null, prompts: PromptSet): Promise<string | undefined> {
-  const cpu = facts && isKnown(facts.cpu) && facts.cpu.value.flags.length > 0 ? facts.cpu : null;
-  const sameMachine = arch === null || detectedArch === null || arch === detectedArch;
-  if (cpu && sameMachine) {
-    const model = cpu.value.modelName?.replace(/\s+/g, ' ');
-    const describedArch = arch ?? detectedArch;
-    const about = describedArch ? describeCpuForVirtualization(describedArch, cpu.value) : 'architecture unknown';
-    const confirmed = await prompts.confirm({
-      message: `CPU${model ? ` ${model}` : ''} (${cpu.source}): ${about}. Is this the CPU the VMs will run on?`,
-      default: true,
+async function askCpu(arch: Arch, prompts: PromptSet): Promise<Partial<RecommendArgs>> {
+  const name = HARDWARE_VIRT_NAMES[arch];
+  if (!name) return {};
+  const answers: Partial<RecommendArgs> = {};
+  if (arch === 'x86_64' || arch === 'i386') {
+    const vendor = await prompts.select({
+      message: 'Who made its CPU?',
+      choices: [
+        { value: 'intel', name: 'Intel' },
+        { value: 'amd', name: 'AMD (or Hygon)' },
+        { value: 'unknown', name: "don't know" },
+      ],
     });
-    if (confirmed) return undefined;
+    if (vendor !== 'unknown') answers.cpuVendor = vendor;
   }
-  const emptyAllowed = cpu === null;
+  const answer = await prompts.select({
+    message: `Does its CPU have hardware virtualization (${name}), turned on in the firmware?`,
+    choices: [
+      { value: 'yes', name: 'yes' },
+      { value: 'no', name: 'no' },
+      { value: 'unknown', name: "don't know" },
+      { value: 'flags', name: 'let me paste the flags line of its /proc/cpuinfo' },
+    ],
+  });
+  if (answer !== 'flags') return { ...answers, hardwareVirt: answer };
   const flags = await prompts.input({
-    message: `CPU flags of the machine the VMs will run on (the "flags" line of its /proc/cpuinfo${emptyAllowed ? '; empty if unknown' : ''})`,
+    message: 'CPU flags of the machine the VMs will run on (the "flags" line of its /proc/cpuinfo)',
     validate: (value) => {
-      if (value.trim() === '') return emptyAllowed || 'enter the flags, e.g. "vmx lm pae": the ones detected here are of another CPU';
+      if (value.trim() === '') return 'paste the flags, e.g. "vmx lm pae"';
       const reason = reasonOf(() => parseCpuFlagsOption(value));
       return reason === true ? true : reason.replace(/^--cpu-flags: /, '');
     },
   });
-  return flags.trim() === '' ? undefined : flags.trim();
+  return { cpuFlags: flags.trim() };
 }

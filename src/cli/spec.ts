@@ -5,7 +5,7 @@
  */
 
 /** Closed sets of values an option takes; resolved from the knowledge base when they come from it. */
-export type ChoiceSet = 'arches' | 'targets' | 'features' | 'guests' | 'goals' | 'shells';
+export type ChoiceSet = 'arches' | 'targets' | 'features' | 'guests' | 'goals' | 'shells' | 'answers' | 'vendors';
 
 export interface OptionSpec {
   name: string;
@@ -66,11 +66,14 @@ export const COMMANDS: CommandSpec[] = [
       arch('architecture of the machine the VMs will run on'),
       { name: 'cpu-flags', type: 'string', value: 'FLAGS', describe: 'CPU flags, e.g. "vmx lm pae", or a whole "flags : ..." line from /proc/cpuinfo' },
       { name: 'cpuinfo', type: 'string', value: 'FILE', describe: 'read the CPU from a /proc/cpuinfo capture' },
+      { name: 'hardware-virt', type: 'string', value: 'ANSWER', choices: 'answers', describe: "the CPU in words, when its flags are not at hand: does it have hardware virtualization (VT-x/AMD-V...)? yes, no or unknown (don't know)" },
+      { name: 'cpu-vendor', type: 'string', value: 'VENDOR', choices: 'vendors', describe: 'with --hardware-virt on x86: intel or amd, which picks kvm-intel or kvm-amd' },
       { name: 'guest', type: 'string', value: 'OS', choices: 'guests', repeatable: true, describe: 'guest systems to run (repeatable or comma-separated)' },
       { name: 'goal', type: 'string', value: 'GOAL', choices: 'goals', repeatable: true, describe: 'what matters, most important first (repeatable or comma-separated; windows = unmodified-guests)' },
       { name: 'kernel', type: 'string', value: 'VERSION', describe: 'the host kernel, as uname -r prints it (overrides detection)' },
       { name: 'keep-kernel', type: 'boolean', describe: 'the kernel cannot be changed: approaches it lacks are not eligible' },
       { name: 'non-interactive', type: 'boolean', describe: 'never ask (implied when standard input or output is not a terminal)' },
+      { name: 'strict', type: 'boolean', describe: 'exit 1 unless an approach is eligible on known facts: the CPU shown (or answered) to have what it needs and the kernel known to have it or be changeable' },
       json('print { host, goals, guests, candidates } as JSON, candidates best first'),
     ],
     examples: [
@@ -79,6 +82,7 @@ export const COMMANDS: CommandSpec[] = [
         command: 'virt-advisor recommend --arch x86_64 --cpu-flags "svm npt lm" --guest windows --goal performance --kernel 4.18.0-240.el8.x86_64 --keep-kernel --json',
         meaning: 'plan for another machine: an AMD host for Windows guests whose RHEL 8 kernel stays',
       },
+      { command: 'virt-advisor recommend --arch x86_64 --cpu-vendor intel --hardware-virt unknown --guest linux --strict', meaning: "a machine described in words; exit 1 since whether it has VT-x is not known" },
     ],
   },
   {
@@ -181,7 +185,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
 
 export const EXIT_CODES: ExitCodeSpec[] = [
   { code: 0, meaning: 'done; every requirement met; recommend: an approach is eligible' },
-  { code: 1, meaning: 'a requirement is not met (check --require, a config target); recommend: no approach is eligible' },
+  { code: 1, meaning: 'a requirement is not met (check --require, a config target); recommend: no approach is eligible (with --strict: none on known facts)' },
   { code: 2, meaning: 'bad input or usage (one line on stderr says what); with several versions, at least one was bad; this wins over 1' },
   { code: 70, meaning: 'an internal error: a bug in virt-advisor (one line; VIRT_ADVISOR_DEBUG=1 prints the stack)' },
   { code: 130, meaning: 'the questionnaire was interrupted (Ctrl-C)' },

@@ -4,6 +4,8 @@ import type { KnowledgeBase } from '../rules/knowledge.js';
 import type { CpuRequirement, Feature, GuestOs } from '../rules/types.js';
 import { releaseKey, releaseNameKey } from '../version/compare.js';
 import type { KernelVersion } from '../version/parse.js';
+import { compileChecker, type FeatureVerdict, type VersionChecker } from './check.js';
+import { vendorKernelOf, type VendorKernel } from './vendor.js';
 
 /** What is known of the machine; null means it could not be told (never a guess). */
 export interface MachineProfile {
@@ -19,6 +21,23 @@ export interface MachineProfile {
   kvmModules?: string[] | null;
   /** We run inside a container. */
   inContainer: boolean | null;
+  /** Xen's role when Xen runs beneath this system: its control domain, a guest, or none. */
+  xen?: 'dom0' | 'domU' | 'none' | null;
+  /** An IOMMU is registered (/sys/class/iommu). */
+  iommu?: boolean | null;
+  /** The cgroup hierarchy mounted. */
+  cgroups?: 'v1' | 'v2' | 'hybrid' | 'none' | null;
+  /** /dev/vhost-net and /dev/net/tun exist. */
+  vhostNet?: boolean | null;
+  tun?: boolean | null;
+  /** Loaded virtualization modules (from /proc/modules); null when unknown. */
+  loadedModules?: string[] | null;
+  /**
+   * For a machine described rather than read: whether its CPU has hardware virtualization (true,
+   * false, or null for "don't know"), when its flags are not given; and its CPU vendor.
+   */
+  hardwareVirtualization?: boolean | null;
+  cpuVendor?: 'intel' | 'amd' | null;
 }
 
 /** Where each part of the machine profile came from, so the report can say it. */
@@ -46,6 +65,8 @@ export interface Candidate {
   id: string;
   name: string;
   eligible: boolean;
+  /** Eligible on known facts: the CPU shown (or answered) to have what it needs, and the kernel known to have it. */
+  confirmed: boolean;
   rank: number;
   /** The first mainline host release on this architecture where everything the approach needs is merged. */
   minKernel: string | null;
@@ -59,17 +80,17 @@ export interface Candidate {
   kconfig: string[];
   /** false when the approach asks nothing of the host kernel (pure emulation). */
   needsKernelSupport: boolean;
+  /** Linux guests need guestMinKernel (true), or it only brings paravirtual drivers (false). */
+  guestKernelRequired: boolean;
+  /** What the guests asked for need under this approach (Windows drivers...). */
+  guestNotes: string[];
+  /** What to know about the approach wherever it runs. */
+  notes: string[];
+  /** It runs every guest system asked for. */
+  runsGuests: boolean;
   score: number;
 }
 
-/** The /proc/cpuinfo flags that show hardware virtualization, where an architecture shows it at all. */
-export const HARDWARE_VIRTUALIZATION: Partial<Record<Arch, string[]>> = {
-  x86_64: ['vmx', 'svm'],
-  i386: ['vmx', 'svm'],
-  s390x: ['sie'],
-  riscv64: ['h'],
-  loongarch64: ['lvz'],
-};
 
 const GOAL_WORDS: Record<Goal, string> = {
   performance: 'performance',
@@ -100,17 +121,50 @@ function hostFeatures(
   knowledge: KnowledgeBase,
   arch: Arch,
   flags: Set<string> | null,
-): { features: Feature[]; alternativesCpu: CpuRequirement | null } {
+): { features: Feature[]; alternativesCpu: CpuRequirement | null; chosenIndex: number | null } {
   const byId = (id: string) => knowledge.byId.get(id)!;
   const needed = approach.host.features.map(byId);
-  const alternatives = (approach.host.oneOf ?? []).map((ids) => ids.map(byId)).filter((set) => set.every((feature) => feature.support[arch]));
-  if (alternatives.length === 0) return { features: needed, alternativesCpu: null };
+  const all = (approach.host.oneOf ?? []).map((ids) => ids.map(byId));
+  const alternatives = all.filter((set) => set.every((feature) => feature.support[arch]));
+  if (alternatives.length === 0) return { features: needed, alternativesCpu: null, chosenIndex: null };
   const cpuOf = (feature: Feature) => feature.support[arch]!.cpu;
   const fitting = flags ? alternatives.find((set) => set.every((feature) => !cpuOf(feature) || meets(cpuOf(feature)!, flags))) : undefined;
-  if (fitting) return { features: [...needed, ...fitting], alternativesCpu: null };
+  if (fitting) return { features: [...needed, ...fitting], alternativesCpu: null, chosenIndex: all.indexOf(fitting) };
   const earliest = [...alternatives].sort((a, b) => latestAdded(a, arch) - latestAdded(b, arch))[0]!;
   const anyOf = [...new Set(alternatives.flatMap((set) => set.flatMap((feature) => [...(cpuOf(feature)?.allOf ?? []), ...(cpuOf(feature)?.anyOf ?? [])])))];
-  return { features: [...needed, ...earliest], alternativesCpu: anyOf.length > 0 ? { anyOf } : null };
+  return { features: [...needed, ...earliest], alternativesCpu: anyOf.length > 0 ? { anyOf } : null, chosenIndex: null };
+}
+
+/**
+ * What the passthrough goal adds to an approach: its features, and of its alternatives (an IOMMU
+ * driver per CPU vendor) the one in the place of the alternative the CPU chose in host.oneOf.
+ */
+function passthroughFeatures(approach: Approach, knowledge: KnowledgeBase, arch: Arch, chosenIndex: number | null): Feature[] {
+  const passthrough = approach.passthrough!;
+  const byId = (id: string) => knowledge.byId.get(id)!;
+  const fixed = passthrough.features.map(byId);
+  const all = (passthrough.oneOf ?? []).map((ids) => ids.map(byId));
+  const available = all.filter((set) => set.every((feature) => feature.support[arch]));
+  const picked = chosenIndex !== null && all[chosenIndex] && available.includes(all[chosenIndex]!) ? all[chosenIndex]! : available.length === 1 ? available[0]! : [];
+  return [...fixed, ...picked];
+}
+
+/** The features the CPU vendor's flag stands for, when a described machine's vendor is answered. */
+function answeredFlags(machine: MachineProfile): Set<string> | null {
+  if (machine.cpuFlags !== null) return new Set(machine.cpuFlags);
+  if (machine.hardwareVirtualization === true && machine.cpuVendor) return new Set([machine.cpuVendor === 'intel' ? 'vmx' : 'svm']);
+  return null;
+}
+
+// One compiled checker per knowledge base and architecture: recommend asks for a handful of features.
+const checkers = new WeakMap<KnowledgeBase, Map<Arch, VersionChecker>>();
+
+function kernelVerdicts(knowledge: KnowledgeBase, arch: Arch, kernel: KernelVersion, vendor: VendorKernel | null): Map<string, FeatureVerdict> {
+  let byArch = checkers.get(knowledge);
+  if (!byArch) checkers.set(knowledge, (byArch = new Map()));
+  let checker = byArch.get(arch);
+  if (!checker) byArch.set(arch, (checker = compileChecker(knowledge, arch)));
+  return new Map(checker(kernel, vendor).map((verdict) => [verdict.id, verdict]));
 }
 
 function latestAdded(features: Feature[], arch: Arch): number {
@@ -133,14 +187,13 @@ function releaseRange(features: Feature[], arch: Arch): { min: string | null; ma
   return { min, max, missing };
 }
 
-/** The CONFIG_ symbols of the features, as they are named in the kernel given (or the newest). */
-function kconfigFor(features: Feature[], arch: Arch, kernel: KernelVersion | null): string[] {
+/** The CONFIG_ symbols of the features, as they are named in the release given (as releaseKey gives it; null: the newest). */
+function kconfigFor(features: Feature[], arch: Arch, key: number | null): string[] {
   const symbols = new Set<string>();
   for (const feature of features) {
     const current = feature.kconfig.filter((entry) => !entry.arch || entry.arch.includes(arch));
     const inRange = (entry: (typeof current)[number]) => {
-      if (kernel === null) return entry.until === undefined;
-      const key = releaseKey(kernel);
+      if (key === null) return entry.until === undefined;
       return releaseNameKey(entry.since) <= key && (entry.until === undefined || key < releaseNameKey(entry.until));
     };
     for (const entry of current) if (inRange(entry)) symbols.add(`CONFIG_${entry.symbol}`);
@@ -148,13 +201,19 @@ function kconfigFor(features: Feature[], arch: Arch, kernel: KernelVersion | nul
   return [...symbols];
 }
 
+const isX86 = (arch: Arch) => arch === 'x86_64' || arch === 'i386';
+
+/** What the evidence says of a requirement: met, not met, or not known. */
+type Evidence = 'yes' | 'no' | 'unknown';
+
 function cpuReasons(
+  knowledge: KnowledgeBase,
   approach: Approach,
   chosen: { features: Feature[]; alternativesCpu: CpuRequirement | null },
   arch: Arch,
   machine: MachineProfile,
   reasons: Reason[],
-): boolean {
+): Evidence {
   const alternativeIds = new Set((approach.host.oneOf ?? []).flat());
   const requirements: CpuRequirement[] = chosen.features
     .filter((feature) => !(chosen.alternativesCpu && alternativeIds.has(feature.id)))
@@ -165,7 +224,7 @@ function cpuReasons(
   const distinct = requirements.filter((cpu) => !seen.has(describeCpu(cpu)) && seen.add(describeCpu(cpu)));
   requirements.length = 0;
   requirements.push(...distinct);
-  const hardware = HARDWARE_VIRTUALIZATION[arch];
+  const hardware = knowledge.hardwareVirtualization.get(arch)?.flags;
   if (approach.needsHardwareVirtualization && hardware && !requirements.some((cpu) => cpu.anyOf || cpu.allOf)) {
     requirements.push({ anyOf: hardware });
   }
@@ -178,21 +237,39 @@ function cpuReasons(
       });
       if (usesKvm && machine.kvmUsable === false) reasons.push({ kind: 'against', text: '/dev/kvm is missing or not usable here' });
       if (usesKvm && machine.kvmUsable === true) reasons.push({ kind: 'for', text: '/dev/kvm is present and usable' });
+      return usesKvm && machine.kvmUsable === true ? 'yes' : 'unknown';
     }
-    return true;
+    return 'yes';
   }
+  const wantedAll = requirements.map(describeCpu).join('; ');
   if (machine.cpuFlags === null) {
-    reasons.push({ kind: 'caveat', text: `CPU flags unknown: cannot check for ${requirements.map(describeCpu).join('; ')}` });
-    return true;
+    // A machine described in words: what its owner answered stands for the flags.
+    if (machine.hardwareVirtualization === true) {
+      const which = machine.cpuVendor === 'intel' ? ' (Intel VT-x)' : machine.cpuVendor === 'amd' ? ' (AMD-V)' : '';
+      reasons.push({ kind: 'for', text: `hardware virtualization${which}: yes, as answered` });
+      return 'yes';
+    }
+    if (machine.hardwareVirtualization === false) {
+      reasons.push({ kind: 'against', text: `no hardware virtualization, as answered (needs ${wantedAll})` });
+      return 'no';
+    }
+    const answered = machine.hardwareVirtualization === null ? ' (answered: don\'t know)' : '';
+    reasons.push({ kind: 'caveat', text: `CPU flags unknown${answered}: cannot check for ${wantedAll}` });
+    return 'unknown';
   }
   const flags = new Set(machine.cpuFlags);
   const unmet = requirements.filter((cpu) => !meets(cpu, flags));
   if (unmet.length === 0) {
     const named = requirements.flatMap((cpu) => [...(cpu.allOf ?? []), ...(cpu.anyOf ?? [])]);
     reasons.push({ kind: 'for', text: `the CPU has ${[...new Set(named.filter((flag) => flags.has(flag)))].join(', ')}` });
-    return true;
+    return 'yes';
   }
   const wanted = unmet.map(describeCpu).join('; ');
+  if (machine.xen === 'dom0') {
+    // Xen keeps VT-x/AMD-V to itself and masks them from its control domain: absent here says nothing.
+    reasons.push({ kind: 'caveat', text: `whether the CPU has ${wanted} is unknown: Xen hides it from its dom0 (xl info lists hvm in virt_caps when it is there)` });
+    return 'unknown';
+  }
   const mainlineVendorModules = new Set(['kvm', 'kvm_intel', 'kvm_amd']);
   const otherModules = (machine.kvmModules ?? []).filter((module) => !mainlineVendorModules.has(module));
   if (machine.kvmUsable === true && approach.host.features.includes('kvm')) {
@@ -201,11 +278,16 @@ function cpuReasons(
       text: `/dev/kvm is present and usable${otherModules.length ? ` through ${otherModules.join(', ')}, a KVM backend that is not in mainline (kvm_pvm runs guests without hardware virtualization)` : ''}: KVM guests may run here, but not with the mainline hardware-assisted KVM this advice is about`,
     });
   }
-  if (machine.virtual === true) {
+  if (machine.xen === 'domU') {
+    reasons.push({
+      kind: 'against',
+      text: `this is a Xen guest (domU) whose CPU does not expose ${wanted}: Xen exposes it to an HVM guest only with nested virtualization turned on for it (nestedhvm=1 in its xl config), or use containers or emulation`,
+    });
+  } else if (machine.virtual === true) {
     reasons.push({
       kind: 'against',
       text: `this is a virtual machine whose CPU does not expose ${wanted}: enable nested virtualization on the outer host (${
-        arch === 'x86_64' || arch === 'i386' ? "kvm_intel.nested=1 or kvm_amd.nested=1, or the cloud's nested-virtualization option" : "the outer hypervisor's nested-virtualization option"
+        isX86(arch) ? "kvm_intel.nested=1 or kvm_amd.nested=1, or the cloud's nested-virtualization option" : "the outer hypervisor's nested-virtualization option"
       }), or use containers or emulation`,
     });
   } else if (machine.virtual === false) {
@@ -216,7 +298,71 @@ function cpuReasons(
       text: `the CPU does not show ${wanted}: absent, disabled in the firmware, or hidden by a hypervisor (nested virtualization not exposed)`,
     });
   }
-  return false;
+  return 'no';
+}
+
+/** Whether this kernel has what the approach needs: mainline's releases, corrected by the vendor's record. */
+function kernelReasons(
+  knowledge: KnowledgeBase,
+  features: Feature[],
+  range: { min: string | null; max: string | null },
+  arch: Arch,
+  kernel: KernelVersion,
+  wishes: Wishes,
+  reasons: Reason[],
+  against: (text: string) => void,
+): boolean | null {
+  const vendor = vendorKernelOf(knowledge, kernel);
+  const verdicts = kernelVerdicts(knowledge, arch, kernel, vendor);
+  const of = features.map((feature) => verdicts.get(feature.id)!);
+  const { min, max } = range;
+  const vendorName = vendor ? `${vendor.rules.name} ${vendor.label}` : null;
+  const removed = of.filter((verdict) => verdict.status === 'removed');
+  const absent = of.filter((verdict) => verdict.status === 'vendor-absent');
+  const unknowns = of.filter((verdict) => verdict.status === 'unknown' || verdict.status === 'not-linux');
+  const missing = of.filter((verdict) => !verdict.supported && verdict.status !== 'unknown');
+  const backported = of.filter((verdict) => verdict.status === 'backported');
+  const ids = (list: FeatureVerdict[]) => list.map((verdict) => verdict.id).join(', ');
+  if (removed.length > 0) {
+    against(`removed from mainline in ${max}; kernel ${kernel.release} is too new, and an older, unmaintained kernel is no answer`);
+    return false;
+  }
+  const notLinux = of.find((verdict) => verdict.status === 'not-linux');
+  if (notLinux) {
+    against(`${notLinux.note ?? 'not a Linux kernel'}: no Linux kernel feature is there`);
+    return false;
+  }
+  if (absent.length > 0) {
+    const text = `${vendorName} leaves out ${ids(absent)} (the vendor's record)`;
+    if (wishes.kernelChangeable) reasons.push({ kind: 'caveat', text: `${text}: another kernel is needed` });
+    else against(`${text}, and the kernel cannot be changed`);
+    return false;
+  }
+  if (missing.length > 0) {
+    if (wishes.kernelChangeable) reasons.push({ kind: 'caveat', text: `needs kernel ${min} or later; this one is ${kernel.release}` });
+    else against(`needs kernel ${min} or later, this one is ${kernel.release}, and it cannot be changed`);
+    return false;
+  }
+  if (unknowns.length > 0) {
+    reasons.push({
+      kind: 'caveat',
+      text: `whether ${vendorName ?? kernel.input} has ${ids(unknowns)} cannot be told from the version (mainline ${min}; no record of the vendor's backport): its config tells (virt-advisor check --config)`,
+    });
+    return null;
+  }
+  if (backported.length > 0) {
+    const since = backported.map((verdict) => `${verdict.id} since ${verdict.vendor?.since}`).join(', ');
+    reasons.push({ kind: 'for', text: `${vendorName} has it: backported (${since}), although mainline ${kernel.release} does not` });
+  } else if (min !== null) {
+    reasons.push({ kind: 'for', text: `kernel ${kernel.release} has it (needs ${min}${max ? `, before ${max}` : ''})` });
+  }
+  // For a vendor kernel with no record of these features, mainline's answer may be off either way.
+  const distribution = kernel.distribution;
+  const backporter = vendor ? vendor.rules.backports !== 'rare' : distribution?.backports === 'vendor' || distribution?.backports === 'patched';
+  if (backported.length === 0 && backporter && distribution) {
+    reasons.push({ kind: 'caveat', text: `${vendorName ?? distribution.name} kernels differ from mainline ${kernel.release}: its config tells for sure (virt-advisor check --config)` });
+  }
+  return true;
 }
 
 function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: MachineProfile, wishes: Wishes): Candidate {
@@ -227,27 +373,47 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
     reasons.push({ kind: 'against', text });
   };
   const arch = machine.arch;
+  // On a Xen dom0, Xen is already running: its approaches are the natural answer, not a boot away.
+  const xenHere = machine.xen === 'dom0' && approach.needsOwnHypervisor === true;
   // Inside a VM, an approach that must boot its own hypervisor is rarely possible: rank it lower.
-  const bootsInVm = approach.needsOwnHypervisor === true && machine.virtual === true;
-  const score = wishes.goals.reduce((sum, goal) => sum + approach.scores[goal], 0) - (bootsInVm ? 100 : 0);
+  const bootsInVm = approach.needsOwnHypervisor === true && machine.virtual === true && machine.xen !== 'dom0';
+  const score = wishes.goals.reduce((sum, goal) => sum + approach.scores[goal], 0) - (bootsInVm ? 100 : 0) + (xenHere ? 50 : 0);
   const needsKernelSupport = approach.host.features.length > 0 || (approach.host.oneOf ?? []).length > 0;
-  const base = { id: approach.id, name: approach.name, rank: 0, score, needsKernelSupport };
+  const guestNotes = wishes.guests.flatMap((guest) => (approach.guests.includes(guest) && approach.guestNotes?.[guest] ? [approach.guestNotes[guest]!.text] : []));
+  const base = {
+    id: approach.id,
+    name: approach.name,
+    rank: 0,
+    score,
+    needsKernelSupport,
+    guestKernelRequired: approach.guestFeaturesRequired,
+    guestNotes,
+    notes: [...(approach.notes ?? [])],
+    runsGuests: true,
+  };
 
   const cannotRun = wishes.guests.filter((guest) => !approach.guests.includes(guest));
+  base.runsGuests = cannotRun.length === 0;
   if (cannotRun.length > 0) against(`cannot run ${cannotRun.join(', ')} guests (runs ${approach.guests.join(', ')})`);
   else if (wishes.guests.length > 0) reasons.push({ kind: 'for', text: `runs ${wishes.guests.join(', ')} guests` });
+  if (xenHere) reasons.push({ kind: 'for', text: 'Xen is already running, and this is its dom0: it starts guests (xl, libvirt)' });
+  if (machine.xen === 'dom0' && approach.host.features.includes('kvm')) {
+    against('Xen is running beneath this dom0 and keeps VT-x/AMD-V to itself: KVM needs the machine booted without Xen');
+  }
 
   if (arch === null) {
     reasons.push({ kind: 'caveat', text: 'architecture unknown: kernel releases cannot be told' });
-    return { ...base, eligible, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null, reasons, kconfig: [] };
+    return { ...base, eligible, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null, reasons, kconfig: [] };
   }
 
-  const flags = machine.cpuFlags ? new Set(machine.cpuFlags) : null;
-  const chosen = hostFeatures(approach, knowledge, arch, flags);
-  const features = chosen.features;
+  const chosen = hostFeatures(approach, knowledge, arch, answeredFlags(machine));
+  const passthrough = wishes.goals.includes('passthrough') && approach.passthrough ? passthroughFeatures(approach, knowledge, arch, chosen.chosenIndex) : [];
+  const features = [...chosen.features, ...passthrough.filter((feature) => !chosen.features.includes(feature))];
   const { min, max, missing } = releaseRange(features, arch);
   if (missing.length > 0) against(`not in mainline Linux on ${arch} (${missing.map((feature) => feature.id).join(', ')})`);
-  if (!cpuReasons(approach, chosen, arch, machine, reasons)) eligible = false;
+  const cpu = cpuReasons(knowledge, approach, chosen, arch, machine, reasons);
+  if (cpu === 'no') eligible = false;
+  if (wishes.goals.includes('passthrough') && approach.passthrough) passthroughReasons(approach, machine, passthrough, reasons);
 
   const guestFeatures = (approach.guestFeatures.linux ?? []).map((id) => knowledge.byId.get(id)!);
   const guestRange = releaseRange(guestFeatures, arch);
@@ -256,56 +422,85 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   if (approach.guestFeaturesRequired && guestRange.missing.length > 0 && linuxGuests) {
     against(`Linux guests need ${guestRange.missing.map((feature) => feature.id).join(', ')}, which mainline does not have on ${arch}`);
   }
-  if (guestMinKernel && wishes.guests.includes('linux')) {
-    reasons.push({
-      kind: approach.guestFeaturesRequired ? 'caveat' : 'for',
-      text: approach.guestFeaturesRequired
-        ? `Linux guests need ${guestFeatures.map((feature) => feature.id).join(', ')}: mainline ${guestMinKernel} or later`
-        : `Linux guests from ${guestMinKernel} have ${guestFeatures.map((feature) => feature.id).join(', ')} drivers for faster I/O`,
-    });
-  }
 
   let kernelSatisfied: boolean | null = null;
   const kernel = machine.kernel;
-  if (missing.length === 0 && kernel) {
-    const key = releaseKey(kernel);
-    const tooOld = min !== null && key < releaseNameKey(min);
-    const tooNew = max !== null && key >= releaseNameKey(max);
-    kernelSatisfied = !tooOld && !tooNew;
-    if (tooNew) against(`removed from mainline in ${max}; kernel ${kernel.release} is too new, and an older, unmaintained kernel is no answer`);
-    else if (tooOld && wishes.kernelChangeable) reasons.push({ kind: 'caveat', text: `needs kernel ${min} or later; this one is ${kernel.release}` });
-    else if (tooOld) against(`needs kernel ${min} or later, this one is ${kernel.release}, and it cannot be changed`);
-    else if (min !== null) reasons.push({ kind: 'for', text: `kernel ${kernel.release} has it (needs ${min}${max ? `, before ${max}` : ''})` });
-    if (kernelSatisfied && kernel.distribution?.backports === 'vendor') {
-      reasons.push({ kind: 'caveat', text: `${kernel.distribution.name} kernels differ from mainline ${kernel.release}: check the config` });
-    }
+  if (missing.length === 0 && kernel && needsKernelSupport) {
+    kernelSatisfied = kernelReasons(knowledge, features, { min, max }, arch, kernel, wishes, reasons, against);
+  } else if (missing.length === 0 && kernel) {
+    kernelSatisfied = true;
   } else if (missing.length === 0 && max !== null) {
     reasons.push({ kind: 'caveat', text: `removed from mainline in ${max}: only kernels before it have it` });
   }
 
-  if (approach.sharesHostKernel && machine.inContainer === true) {
-    reasons.push({ kind: 'caveat', text: 'already inside a container: nested containers need the outer runtime to allow them' });
-  }
-  if (!approach.sharesHostKernel && approach.host.features.includes('kvm') && machine.inContainer === true && machine.kvmUsable !== true) {
-    reasons.push({ kind: 'caveat', text: 'inside a container: /dev/kvm must be passed in' });
-  }
+  liveReasons(approach, machine, wishes, reasons);
   for (const goal of wishes.goals) {
     if (approach.scores[goal] >= 3) reasons.push({ kind: 'for', text: `strong on ${GOAL_WORDS[goal]}` });
     else if (approach.scores[goal] === 0) reasons.push({ kind: 'against', text: `weak on ${GOAL_WORDS[goal]}` });
   }
-  if (bootsInVm) reasons.push({ kind: 'caveat', text: 'this machine is a virtual machine: its own hypervisor must boot inside it, which few outer hypervisors allow' });
-  for (const note of approach.notes ?? []) reasons.push({ kind: 'caveat', text: note });
+  if (bootsInVm) {
+    reasons.push({
+      kind: 'caveat',
+      text: machine.xen === 'domU' ? 'this machine is a Xen guest: Xen would have to run nested inside it' : 'this machine is a virtual machine: its own hypervisor must boot inside it, which few outer hypervisors allow',
+    });
+  }
 
+  // Eligible on the strength of what is known, not only for want of evidence against it.
+  // A kernel that can be changed is no obstacle once it is known what it lacks (or that any will do).
+  const kernelOk = !needsKernelSupport || kernelSatisfied === true || (wishes.kernelChangeable && (kernelSatisfied === false || kernel === null));
+  const confirmed = eligible && knowsMachine(machine) && cpu === 'yes' && kernelOk;
   return {
     ...base,
     eligible,
+    confirmed,
     minKernel: min,
     maxKernel: max,
     guestMinKernel,
     kernelSatisfied,
     reasons,
-    kconfig: missing.length === 0 ? kconfigFor(features, arch, kernel) : [],
+    // For a kernel too old, the options are named as in the first release that has them all.
+    kconfig: missing.length === 0 ? kconfigFor(features, arch, kernel === null ? null : min !== null && releaseKey(kernel) < releaseNameKey(min) ? releaseNameKey(min) : releaseKey(kernel)) : [],
   };
+}
+
+/** The passthrough goal: the IOMMU the machine shows, and how the approach hands devices over. */
+function passthroughReasons(approach: Approach, machine: MachineProfile, added: Feature[], reasons: Reason[]): void {
+  reasons.push({ kind: 'caveat', text: `passthrough: ${approach.passthrough!.note}` });
+  if (added.length > 0) reasons.push({ kind: 'for', text: `passthrough needs ${added.map((feature) => feature.id).join(', ')} in the kernel: counted in the minimum kernel and the options` });
+  // Xen drives the IOMMU itself: its dom0 does not see it registered, so absence there says nothing.
+  if (approach.needsOwnHypervisor || machine.xen === 'dom0') return;
+  if (machine.iommu === true) reasons.push({ kind: 'for', text: 'an IOMMU is active (/sys/class/iommu)' });
+  else if (machine.iommu === false) {
+    reasons.push({ kind: 'against', text: 'no IOMMU is active: turn on VT-d or AMD-Vi in the firmware, and in the kernel where it is off by default (intel_iommu=on)' });
+  } else reasons.push({ kind: 'caveat', text: 'whether an IOMMU is active is unknown (/sys/class/iommu could not be read)' });
+}
+
+/** What the running system shows now: modules loaded, device nodes, the cgroup hierarchy. */
+function liveReasons(approach: Approach, machine: MachineProfile, wishes: Wishes, reasons: Reason[]): void {
+  const loaded = machine.loadedModules ?? null;
+  if (approach.host.features.includes('kvm')) {
+    if (loaded !== null) {
+      const kvm = loaded.filter((module) => module === 'kvm_intel' || module === 'kvm_amd');
+      if (kvm.length > 0) reasons.push({ kind: 'for', text: `${kvm.join(', ')} is loaded` });
+    }
+    if (machine.vhostNet === true) reasons.push({ kind: 'for', text: '/dev/vhost-net is there: guest networking can run in the host kernel (vhost-net)' });
+    else if (machine.vhostNet === false && wishes.goals.includes('performance')) {
+      reasons.push({ kind: 'caveat', text: '/dev/vhost-net is missing: guest networking runs in the VMM, slower (modprobe vhost_net)' });
+    }
+    if (machine.tun === false) reasons.push({ kind: 'caveat', text: '/dev/net/tun is missing: tap networking for guests needs it (modprobe tun)' });
+  }
+  if (approach.sharesHostKernel) {
+    if (machine.inContainer === true) reasons.push({ kind: 'caveat', text: 'already inside a container: nested containers need the outer runtime to allow them' });
+    const cgroups = machine.cgroups ?? null;
+    if (cgroups === 'v2') reasons.push({ kind: 'for', text: 'the cgroup v2 hierarchy is mounted' });
+    else if (cgroups === 'v1' || cgroups === 'hybrid') {
+      const how = cgroups === 'v1' ? 'only cgroup v1 is mounted' : 'the cgroup controllers are mounted as v1, beside a v2 hierarchy (hybrid)';
+      reasons.push({ kind: 'caveat', text: `${how}: runtimes that need cgroup v2 (rootless ones with resource limits, for one) need the unified hierarchy (systemd.unified_cgroup_hierarchy=1)` });
+    } else if (cgroups === 'none') reasons.push({ kind: 'caveat', text: 'no cgroup hierarchy is mounted' });
+  }
+  if (!approach.sharesHostKernel && approach.host.features.includes('kvm') && machine.inContainer === true && machine.kvmUsable !== true) {
+    reasons.push({ kind: 'caveat', text: 'inside a container: /dev/kvm must be passed in' });
+  }
 }
 
 /**
@@ -318,4 +513,17 @@ export function recommend(knowledge: KnowledgeBase, machine: MachineProfile, wis
   candidates.sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.score - a.score || order.get(a.id)! - order.get(b.id)!);
   candidates.forEach((candidate, index) => (candidate.rank = index + 1));
   return candidates;
+}
+
+/** Whether anything is known of the machine beyond its architecture. */
+export function knowsMachine(machine: MachineProfile): boolean {
+  return (
+    machine.cpuFlags !== null ||
+    machine.virtual !== null ||
+    machine.kernel !== null ||
+    machine.kvmUsable !== null ||
+    machine.inContainer !== null ||
+    (machine.xen ?? null) !== null ||
+    (machine.hardwareVirtualization ?? null) !== null
+  );
 }

@@ -5,7 +5,7 @@ import type { KernelVersion } from '../version/parse.js';
 import type { AuditReport } from '../app/audit.js';
 
 export type { AuditReport };
-import { kernelJson, versionNotes } from './check.js';
+import { describeKernel, kernelJson, versionNotes } from './check.js';
 import { escapeText } from '../escape.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor, type Style } from './style.js';
@@ -137,13 +137,8 @@ function paint(style: Style, check: Check, text: string): string {
   }
 }
 
-function describeKernel(report: AuditReport): string {
-  const version = report.version;
-  const parts = [`mainline ${version.release}`];
-  if (version.rc !== null) parts.push(version.rc === 0 ? 'merge-window snapshot' : `rc${version.rc}`);
-  if (version.sublevel !== null) parts.push(`stable .${version.sublevel}`);
-  if (version.distribution) parts.push(`${version.distribution.name}${version.distribution.version ? ` ${version.distribution.version}` : ''}`);
-  return `${escapeText(version.input)} (${escapeText(parts.join(', '))}; from ${report.versionFrom === 'header' ? 'the header' : '--kernel'})`;
+function kernelLine(report: AuditReport): string {
+  return `${escapeText(report.version.input)} (${escapeText(describeKernel(report.version))}; from ${report.versionFrom === 'header' ? 'the header' : '--kernel'})`;
 }
 
 /** The readable report: where the facts came from, then a table per target, then the outcome. */
@@ -152,7 +147,7 @@ export function formatAuditText(report: AuditReport, color: boolean): string {
   const release = report.version.release;
   const lines = [
     `${style.bold('config:')} ${report.fileShown}${report.compressed ? ' (gzip)' : ''}`,
-    `${style.bold('kernel:')} ${describeKernel(report)}`,
+    `${style.bold('kernel:')} ${kernelLine(report)}`,
     `${style.bold('arch:')}   ${report.arch} (from ${report.archFrom})`,
   ];
   for (const note of versionNotes(report.version)) lines.push(style.yellow(`note: ${escapeText(note)}`));

@@ -1,5 +1,8 @@
 import type { CpuInfo } from '../host/cpuinfo.js';
-import { isKnown, type Fact, type HostFacts } from '../host/detect.js';
+import type { Arch } from '../arch.js';
+import { isKnown, type CgroupInfo, type Fact, type HostFacts } from '../host/detect.js';
+import { VIRTUALIZATION_MODULES } from '../host/live.js';
+import type { HardwareVirtualization } from '../rules/types.js';
 import { escapeText } from '../escape.js';
 import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
@@ -7,7 +10,7 @@ import { styleFor } from './style.js';
 const LABEL_WIDTH = 20;
 
 /** A report of each fact found about the host, with where it came from or why it is unknown. */
-export function formatHostText(facts: HostFacts, options: { color: boolean }): string {
+export function formatHostText(facts: HostFacts, options: { color: boolean; hardware: ReadonlyMap<Arch, HardwareVirtualization> }): string {
   const style = styleFor(options.color);
   const lines = [style.bold(`Host facts (root ${escapeText(facts.root)})`)];
   const line = <T>(label: string, fact: Fact<T>, describe: (value: T) => string, details: (value: T) => string[] = () => []) => {
@@ -22,7 +25,7 @@ export function formatHostText(facts: HostFacts, options: { color: boolean }): s
   };
 
   line('CPU', facts.cpu, describeCpu);
-  line('CPU virtualization', facts.cpu, virtualizationExtensions);
+  line('CPU virtualization', facts.cpu, (cpu) => virtualizationExtensions(cpu, options.hardware));
   line('CPU says virtual', facts.cpu, (cpu) => `${yesNo(cpu.virtual.value)}: ${cpu.virtual.reason}`);
   line('Architecture', facts.arch, (arch) => arch);
   line('Kernel release', facts.kernelRelease, (release) => release);
@@ -40,6 +43,10 @@ export function formatHostText(facts: HostFacts, options: { color: boolean }): s
   line('Hypervisor', facts.hypervisor, (h) => (h.virtual ? `yes${h.vendor ? `: ${h.vendor}` : ''}` : yesNo(h.virtual)), (h) => h.evidence);
   line('Container', facts.container, (c) => (c.inContainer ? `yes${c.kind ? `: ${c.kind}` : ''}` : yesNo(c.inContainer)), (c) => c.evidence);
   line('IOMMU', facts.iommu, (iommu) => (iommu.enabled ? iommu.devices.join(', ') : 'no IOMMU registered'));
+  line('cgroups', facts.cgroups, describeCgroups);
+  line('/dev/vhost-net', facts.devices.vhostNet, presence);
+  line('/dev/net/tun', facts.devices.tun, presence);
+  line('Modules loaded', facts.modules, (modules) => (modules.length > 0 ? modules.join(', ') : `none of ${VIRTUALIZATION_MODULES.join(', ')}`), () => ['built-in drivers are not listed in /proc/modules']);
   return `${lines.join('\n')}\n`;
 }
 
@@ -79,10 +86,31 @@ export function hostToJson(facts: HostFacts) {
     hypervisor: factJson(facts.hypervisor, (h) => ({ virtual: h.virtual, vendor: h.vendor, evidence: [...h.evidence] })),
     container: factJson(facts.container, (c) => ({ inContainer: c.inContainer, kind: c.kind, evidence: [...c.evidence] })),
     iommu: factJson(facts.iommu, (iommu) => ({ enabled: iommu.enabled, devices: [...iommu.devices] })),
+    cgroups: factJson(facts.cgroups, (c) => ({ hierarchy: c.hierarchy, v2MountPoint: c.v2MountPoint, v1Controllers: [...c.v1Controllers] })),
+    devices: { vhostNet: factJson(facts.devices.vhostNet, same), tun: factJson(facts.devices.tun, same) },
+    modules: factJson(facts.modules, (modules) => [...modules]),
   };
 }
 
 export type HostJson = ReturnType<typeof hostToJson>;
+
+function presence(value: boolean): string {
+  return value ? 'present' : 'absent';
+}
+
+function describeCgroups(cgroups: CgroupInfo): string {
+  const v1 = cgroups.v1Controllers.join(', ');
+  switch (cgroups.hierarchy) {
+    case 'v2':
+      return `v2 (unified) at ${cgroups.v2MountPoint}`;
+    case 'hybrid':
+      return `hybrid: v1 controllers (${v1}) and v2 at ${cgroups.v2MountPoint}`;
+    case 'v1':
+      return `v1 (legacy): ${v1}`;
+    default:
+      return 'none mounted';
+  }
+}
 
 function yesNo(value: boolean | null): string {
   return value === null ? 'cannot tell' : value ? 'yes' : 'no';
@@ -99,19 +127,11 @@ function describeCpu(cpu: CpuInfo): string {
   return `${name}, ${count}${cpu.archHint ? `, looks like ${cpu.archHint}` : ''}`;
 }
 
-/** The feature words that say whether this CPU can host virtual machines, per architecture. */
-// A Map: a key read from a file ("constructor") must find nothing.
-const HOST_EXTENSIONS = new Map<string, { flags: string[]; extras: string[] }>(Object.entries({
-  x86_64: { flags: ['vmx', 'svm'], extras: ['ept', 'vpid', 'unrestricted_guest', 'npt'] },
-  i386: { flags: ['vmx', 'svm'], extras: ['ept', 'vpid', 'unrestricted_guest', 'npt'] },
-  x86: { flags: ['vmx', 'svm'], extras: ['ept', 'vpid', 'unrestricted_guest', 'npt'] },
-  s390x: { flags: ['sie'], extras: [] },
-  loongarch64: { flags: ['lvz'], extras: [] },
-  riscv64: { flags: ['h'], extras: [] },
-}));
-
-function virtualizationExtensions(cpu: CpuInfo): string {
-  const known = cpu.archHint ? HOST_EXTENSIONS.get(cpu.archHint) : undefined;
+/** The words that say whether this CPU can host virtual machines (rules/cpu-flags.json, per architecture). */
+function virtualizationExtensions(cpu: CpuInfo, hardware: ReadonlyMap<Arch, HardwareVirtualization>): string {
+  // cpuinfo alone may tell x86 without telling 32- or 64-bit: both have the same flags.
+  const arch = cpu.archHint === 'x86' ? 'x86_64' : cpu.archHint;
+  const known = arch ? hardware.get(arch) : undefined;
   if (!known) return 'not shown in cpuinfo on this architecture';
   const present = known.flags.filter((flag) => cpu.flags.includes(flag));
   if (present.length === 0) return `none (no ${known.flags.join(' or ')})`;

@@ -1,4 +1,6 @@
-import type { Candidate, MachineProfile, ProfileSources, Reason, Wishes } from '../engine/recommend.js';
+import { knowsMachine, type Candidate, type MachineProfile, type ProfileSources, type Reason, type Wishes } from '../engine/recommend.js';
+import { vendorKernelOf } from '../engine/vendor.js';
+import type { KnowledgeBase } from '../rules/knowledge.js';
 import type { HostFacts } from '../host/detect.js';
 import { hostToJson } from './host.js';
 import { kernelJson, versionNotes } from './check.js';
@@ -7,33 +9,53 @@ import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor, type Style } from './style.js';
 
 /** `recommend --json`: { host, goals, candidates }, candidates best first. */
-export function recommendationJson(profile: MachineProfile, sources: ProfileSources, wishes: Wishes, candidates: Candidate[], facts: HostFacts | null) {
+export function recommendationJson(
+  knowledge: KnowledgeBase,
+  profile: MachineProfile,
+  sources: ProfileSources,
+  wishes: Wishes,
+  candidates: Candidate[],
+  facts: HostFacts | null,
+) {
+  const vendor = profile.kernel ? vendorKernelOf(knowledge, profile.kernel) : null;
   return {
     schemaVersion: SCHEMA_VERSIONS.recommend,
     host: {
       arch: profile.arch,
       cpuFlags: profile.cpuFlags,
+      hardwareVirtualization: profile.hardwareVirtualization === undefined ? null : { answered: profile.hardwareVirtualization, cpuVendor: profile.cpuVendor ?? null },
       virtual: profile.virtual,
-      kernel: profile.kernel ? { input: profile.kernel.input, ...kernelJson(profile.kernel), notes: versionNotes(profile.kernel) } : null,
+      xen: profile.xen ?? null,
+      kernel: profile.kernel ? { input: profile.kernel.input, ...kernelJson(profile.kernel, vendor), notes: versionNotes(profile.kernel, undefined, vendor) } : null,
       kvmUsable: profile.kvmUsable,
       inContainer: profile.inContainer,
+      iommu: profile.iommu ?? null,
+      cgroups: profile.cgroups ?? null,
+      vhostNet: profile.vhostNet ?? null,
+      tun: profile.tun ?? null,
+      loadedModules: profile.loadedModules ?? null,
       sources,
       detected: facts ? hostToJson(facts) : null,
     },
+    guess: !knowsMachine(profile),
     goals: wishes.goals,
     guests: wishes.guests,
     kernelChangeable: wishes.kernelChangeable,
-    candidates: candidates.map(({ id, name, eligible, rank, minKernel, maxKernel, guestMinKernel, kernelSatisfied, reasons, kconfig }) => ({
+    candidates: candidates.map(({ id, name, eligible, confirmed, rank, minKernel, maxKernel, guestMinKernel, guestKernelRequired, kernelSatisfied, reasons, kconfig, guestNotes, notes }) => ({
       id,
       name,
       eligible,
+      confirmed,
       rank,
       minKernel,
       maxKernel,
       guestMinKernel,
+      guestKernelRequired,
       kernelSatisfied,
       reasons,
       kconfig,
+      guestNotes,
+      notes,
     })),
   };
 }
@@ -53,6 +75,28 @@ function kernelLine(candidate: Candidate, profile: MachineProfile, arch: string)
   return `minimum kernel: ${range} on ${arch}; ${mine}`;
 }
 
+/** The CPU part of the machine line: where its flags came from, or what was answered. */
+function cpuWords(profile: MachineProfile, sources: ProfileSources): string {
+  if (profile.hardwareVirtualization !== undefined) return `CPU ${sources.cpu}`;
+  if (profile.cpuFlags === null) return `CPU flags unknown${sources.cpu.startsWith('unknown: ') ? ` (${sources.cpu.slice(9)})` : ''}`;
+  return sources.cpu === 'answered' ? 'CPU flags answered' : `CPU flags from ${sources.cpu}`;
+}
+
+/** What the guests asked for need: Linux guests' kernel, and the notes of the others (Windows drivers). */
+function guestLines(candidate: Candidate, wishes: Wishes): string[] {
+  const lines: string[] = [];
+  const linux = wishes.guests.length === 0 || wishes.guests.includes('linux');
+  if (linux && candidate.guestMinKernel) {
+    lines.push(
+      candidate.guestKernelRequired
+        ? `Linux guests: kernel ${candidate.guestMinKernel} or later (they cannot run without the support it brings)`
+        : `Linux guests: paravirtual drivers from kernel ${candidate.guestMinKernel} (the cut-off for fast I/O; older guests run on emulated devices)`,
+    );
+  }
+  for (const note of candidate.guestNotes) lines.push(note);
+  return lines;
+}
+
 /** The report: the recommendation first, then the alternatives and why not. */
 export function formatRecommendationText(profile: MachineProfile, sources: ProfileSources, wishes: Wishes, candidates: Candidate[], color: boolean): string {
   const style = styleFor(color);
@@ -61,10 +105,13 @@ export function formatRecommendationText(profile: MachineProfile, sources: Profi
   const machine = [
     `arch ${profile.arch ?? 'unknown'} (${sources.arch})`,
     `kernel ${profile.kernel?.input ?? 'unknown'} (${sources.kernel})`,
-    `CPU flags ${profile.cpuFlags === null ? 'unknown' : `from ${sources.cpu}`}`,
-    `virtual machine: ${profile.virtual === null ? 'unknown' : profile.virtual ? 'yes' : 'no'}`,
+    cpuWords(profile, sources),
+    profile.xen === 'dom0' ? 'Xen dom0 (Xen runs beneath this system)' : profile.xen === 'domU' ? 'virtual machine: yes, a Xen guest (domU)' : `virtual machine: ${profile.virtual === null ? 'unknown' : profile.virtual ? 'yes' : 'no'}`,
   ];
   lines.push(style.dim(`Machine: ${escapeText(machine.join('; '))}`));
+  if (!knowsMachine(profile)) {
+    lines.push(style.yellow(`  note: nothing is known of this machine but ${profile.arch ? `its architecture (${profile.arch})` : 'what was given'}: this recommendation is a guess from that alone`));
+  }
   lines.push(
     style.dim(
       `Wanted: guests ${wishes.guests.length ? wishes.guests.join(', ') : 'any'}; goals ${wishes.goals.length ? wishes.goals.join(', ') : 'none given'}; kernel ${wishes.kernelChangeable ? 'can be changed' : 'cannot be changed'}`,
@@ -76,9 +123,10 @@ export function formatRecommendationText(profile: MachineProfile, sources: Profi
   if (best?.eligible) {
     lines.push('', style.bold(`Recommended: ${best.name} (${best.id})`));
     lines.push(`  ${kernelLine(best, profile, arch)}`);
-    if (best.guestMinKernel) lines.push(`  Linux guests: ${best.guestMinKernel} or later`);
+    lines.push(...guestLines(best, wishes).map((line) => `  ${escapeText(line)}`));
     if (best.kconfig.length) lines.push(`  enable: ${best.kconfig.join(' ')}`);
     lines.push(...reasonLines(best, '  '));
+    lines.push(...best.notes.map((note) => `  ${MARK.caveat(style)} ${escapeText(note)}`));
   } else {
     lines.push('', style.red(style.bold('No approach is eligible for this machine and these wishes.')));
   }
@@ -96,6 +144,9 @@ export function formatRecommendationText(profile: MachineProfile, sources: Profi
     for (const candidate of ineligible) {
       const why = candidate.reasons.filter((reason) => reason.kind === 'against').map((reason) => reason.text);
       lines.push(`  ${candidate.name} (${candidate.id}): ${escapeText(why.join('; '))}`);
+      // For an approach that would serve the guests, what this machine shows beside the verdict (an
+      // out-of-tree /dev/kvm backend, say) is said too.
+      if (candidate.runsGuests) for (const reason of candidate.reasons.filter((entry) => entry.kind === 'caveat')) lines.push(`     ${MARK.caveat(style)} ${escapeText(reason.text)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -6,7 +6,7 @@ export const SCHEMA_VERSIONS = {
   check: 2,
   config: 2,
   recommend: 2,
-  host: 1,
+  host: 2,
   list: 1,
   explain: 2,
 } as const;

@@ -5,6 +5,7 @@ import { parseCpuinfo, type CpuInfo } from './cpuinfo.js';
 import { quote } from '../escape.js';
 import { isKnown, known, trimmed, unknown, RootReader, type Fact } from './fact.js';
 import { findKernelConfig, type KernelConfigLocation } from './kernel-config.js';
+import { detectCgroups, deviceNode, readLoadedModules, VIRTUALIZATION_MODULES, type CgroupInfo } from './live.js';
 import {
   detectContainer,
   detectHypervisor,
@@ -19,6 +20,7 @@ export { isKnown, known, unknown, type Fact, type KnownFact, type UnknownFact } 
 export type { ContainerInfo, HypervisorInfo, XenRole } from './virtualization.js';
 
 export type { KernelConfigLocation } from './kernel-config.js';
+export type { CgroupInfo } from './live.js';
 
 export interface KvmDevice {
   present: boolean;
@@ -45,6 +47,12 @@ export interface HostFacts {
   hypervisor: Fact<HypervisorInfo>;
   container: Fact<ContainerInfo>;
   iommu: Fact<IommuInfo>;
+  /** The cgroup hierarchy mounted (from /proc/mounts). */
+  cgroups: Fact<CgroupInfo>;
+  /** /dev/vhost-net and /dev/net/tun: the in-kernel virtio-net backend and tap devices. */
+  devices: { vhostNet: Fact<boolean>; tun: Fact<boolean> };
+  /** Loaded modules of VIRTUALIZATION_MODULES, from /proc/modules (built-in ones are not listed there). */
+  modules: Fact<string[]>;
 }
 
 export const CPUINFO_CAP = 16 * 1024 * 1024;
@@ -75,6 +83,9 @@ export function detectHost(root = '/', options: DetectOptions = {}): HostFacts {
     hypervisor: detectHypervisor(reader, cpu, dmi),
     container: detectContainer(reader),
     iommu: detectIommu(reader),
+    cgroups: detectCgroups(reader),
+    devices: { vhostNet: deviceNode(reader, '/dev/vhost-net'), tun: deviceNode(reader, '/dev/net/tun') },
+    modules: virtualizationModules(reader),
   };
 }
 
@@ -141,4 +152,10 @@ function detectIommu(reader: RootReader): Fact<IommuInfo> {
   // sysfs never holds dot files; skipping them lets a fixture keep an otherwise empty directory in git.
   const devices = listing.value.filter((name) => !name.startsWith('.'));
   return known({ enabled: devices.length > 0, devices }, listing.source);
+}
+
+function virtualizationModules(reader: RootReader): Fact<string[]> {
+  const loaded = readLoadedModules(reader);
+  if (!isKnown(loaded)) return loaded;
+  return known(VIRTUALIZATION_MODULES.filter((name) => loaded.value.has(name)), loaded.source);
 }

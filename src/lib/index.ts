@@ -99,6 +99,9 @@ export interface RecommendOptions {
   keepKernel?: boolean;
   guests?: string[];
   goals?: string[];
+  /** A CPU described in words instead of flags: does it have hardware virtualization? */
+  hardwareVirtualization?: 'yes' | 'no' | 'unknown';
+  cpuVendor?: 'intel' | 'amd';
 }
 
 export type Recommendation = ReturnType<typeof recommendationJson>;
@@ -111,14 +114,17 @@ export function recommend(options: RecommendOptions = {}): Recommendation {
     ...(options.cpuinfo === undefined ? {} : { cpuinfo: options.cpuinfo }),
     ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
     ...(options.keepKernel === undefined ? {} : { keepKernel: options.keepKernel }),
+    ...(options.hardwareVirtualization === undefined ? {} : { hardwareVirt: options.hardwareVirtualization }),
+    ...(options.cpuVendor === undefined ? {} : { cpuVendor: options.cpuVendor }),
     guest: options.guests ?? [],
     goal: options.goals ?? [],
   };
-  const describesMachine = [args.arch, args.cpuFlags, args.cpuinfo, args.kernel].some((value) => value !== undefined);
+  const describesMachine = [args.arch, args.cpuFlags, args.cpuinfo, args.kernel, args.hardwareVirt].some((value) => value !== undefined);
   const facts = options.detect || !describesMachine ? readHost(checkedRoot(options.root ?? '/')) : null;
   const { profile, sources } = buildProfile(args, facts);
   const wishes = wishesFrom(args);
-  return recommendationJson(profile, sources, wishes, rankApproaches(knowledge(), profile, wishes), facts);
+  const base = knowledge();
+  return recommendationJson(base, profile, sources, wishes, rankApproaches(base, profile, wishes), facts);
 }
 
 /** The package's own version. */

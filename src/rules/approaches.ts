@@ -21,4 +21,8 @@ export interface Approach {
   needsOwnHypervisor?: boolean;
   scores: Record<Goal, number>;
   notes?: string[];
+  /** What the passthrough goal adds: kernel features (vfio, an IOMMU driver) and how it works. */
+  passthrough?: { features: string[]; oneOf?: string[][]; note: string };
+  /** What a guest system needs to run well, shown when that guest is asked for. */
+  guestNotes?: Partial<Record<GuestOs, { text: string; source: string }>>;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KNOWLEDGE_FORMAT, type KnowledgeFile } from './knowledge-file.js';
 import { lintRules } from './lint.js';
+import { hardwareVirtualizationByArch } from './types.js';
 import { loadRulesDirectory, loadTargetsDirectory } from './load.js';
 import { lintTargets } from './targets-lint.js';
 import type { TargetsFile } from './targets.js';
@@ -24,6 +25,7 @@ export function compileRules(rulesDir: string, outDir: string | null): RuleProbl
       approaches: rules.approaches,
       releases: rules.releases.releases.map((release) => release.name),
       distributions: rules.distributions,
+      hardwareVirtualization: hardwareVirtualizationByArch(rules.cpuFlags),
     };
     const targetsFile: TargetsFile = { targets };
     mkdirSync(outDir, { recursive: true });

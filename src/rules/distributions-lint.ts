@@ -1,4 +1,4 @@
-import type { LintCheck } from './lint.js';
+import type { LintCheck } from './load.js';
 import type { RuleProblem } from './validate.js';
 
 /**

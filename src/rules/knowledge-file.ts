@@ -1,9 +1,10 @@
 import type { Approach } from './approaches.js';
 import type { DistributionRules } from './distributions.js';
-import type { Feature } from './types.js';
+import type { Arch } from '../arch.js';
+import type { Feature, HardwareVirtualization } from './types.js';
 
 /** Changes whenever the shape of the knowledge file does, so a stale dist/ is caught on load. */
-export const KNOWLEDGE_FORMAT = 2;
+export const KNOWLEDGE_FORMAT = 3;
 
 /** What the CLI loads at run time: every feature in one file, checked when it was written. */
 export interface KnowledgeFile {
@@ -12,4 +13,6 @@ export interface KnowledgeFile {
   approaches: Approach[];
   releases: string[];
   distributions: DistributionRules[];
+  /** The /proc/cpuinfo flags that show hardware virtualization, per architecture (rules/cpu-flags.json). */
+  hardwareVirtualization: Partial<Record<Arch, HardwareVirtualization>>;
 }

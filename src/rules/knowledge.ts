@@ -4,7 +4,8 @@ import { UserError } from '../errors.js';
 import { KNOWLEDGE_FORMAT, type KnowledgeFile } from './knowledge-file.js';
 import type { Approach } from './approaches.js';
 import type { DistributionRules } from './distributions.js';
-import type { Feature } from './types.js';
+import type { Arch } from '../arch.js';
+import type { Feature, HardwareVirtualization } from './types.js';
 
 /** The knowledge base as the commands use it. */
 export interface KnowledgeBase {
@@ -15,10 +16,19 @@ export interface KnowledgeBase {
   releases: string[];
   /** Vendor kernels: their releases and where they differ from mainline. */
   distributions: Map<string, DistributionRules>;
+  /** The /proc/cpuinfo flags that show hardware virtualization, per architecture; absent where cpuinfo does not show it. */
+  hardwareVirtualization: ReadonlyMap<Arch, HardwareVirtualization>;
 }
 
-export function knowledgeBaseOf(features: Feature[], releases: string[], approaches: Approach[] = [], distributions: DistributionRules[] = []): KnowledgeBase {
+export function knowledgeBaseOf(
+  features: Feature[],
+  releases: string[],
+  approaches: Approach[] = [],
+  distributions: DistributionRules[] = [],
+  hardwareVirtualization: Partial<Record<Arch, HardwareVirtualization>> = {},
+): KnowledgeBase {
   return {
+    hardwareVirtualization: new Map(Object.entries(hardwareVirtualization) as Array<[Arch, HardwareVirtualization]>),
     features,
     byId: new Map(features.map((feature) => [feature.id, feature])),
     approaches,
@@ -43,5 +53,5 @@ export function loadKnowledgeBase(packageRoot: string): KnowledgeBase {
   if (file?.format !== KNOWLEDGE_FORMAT || !Array.isArray(file.features)) {
     throw new UserError(`${path} was written by another version of virt-advisor; run "npm run build"`);
   }
-  return knowledgeBaseOf(file.features, file.releases, file.approaches, file.distributions);
+  return knowledgeBaseOf(file.features, file.releases, file.approaches, file.distributions, file.hardwareVirtualization);
 }

@@ -2,16 +2,14 @@ import type { Arch } from '../arch.js';
 import { releaseNameKey } from '../version/compare.js';
 import { compareVersions } from '../version/order.js';
 import { parseRelease } from '../version/parse.js';
-import type { RuleSources } from './load.js';
+import type { LintCheck, RuleSources } from './load.js';
 import type { CpuRequirement, Feature } from './types.js';
 import type { RuleProblem } from './validate.js';
 import { distributionsAreSound } from './distributions-lint.js';
 
-/**
- * Checks across the knowledge base that a schema cannot express. Each check is a small function of
- * the rule sources that returns its problems; lintRules runs them all.
- */
-export type LintCheck = (rules: RuleSources) => RuleProblem[];
+// Checks across the knowledge base that a schema cannot express. Each check is a small function of
+// the rule sources that returns its problems; lintRules runs them all.
+export type { LintCheck };
 
 const fileOf = (feature: Feature) => `features/${feature.id}.json`;
 
@@ -86,6 +84,21 @@ export const knownCpuFlags: LintCheck = ({ features, cpuFlags }) => {
   return problems;
 };
 
+export const hardwareVirtualizationFlagsKnown: LintCheck = ({ cpuFlags }) => {
+  const problems: RuleProblem[] = [];
+  for (const [family, entry] of Object.entries(cpuFlags.hardwareVirtualization ?? {})) {
+    if (family.startsWith('$')) continue;
+    if (!(family in cpuFlags.families)) problems.push({ file: 'cpu-flags.json', message: `hardwareVirtualization.${family}: not a CPU family` });
+    const flags = cpuFlags.flags[family] ?? {};
+    for (const flag of [...entry.flags, ...entry.extras]) {
+      if (!(flag in flags)) problems.push({ file: 'cpu-flags.json', message: `hardwareVirtualization.${family}: unknown CPU flag "${flag}"` });
+    }
+    if (entry.flags.length === 0) problems.push({ file: 'cpu-flags.json', message: `hardwareVirtualization.${family}: no flags` });
+  }
+  if (!cpuFlags.hardwareVirtualization) problems.push({ file: 'cpu-flags.json', message: 'hardwareVirtualization is missing' });
+  return problems;
+};
+
 export const parentsExistAndAreOlder: LintCheck = ({ features }) => {
   const byId = new Map(features.map((feature) => [feature.id, feature]));
   const problems: RuleProblem[] = [];
@@ -121,7 +134,13 @@ export const approachesNameRealFeatures: LintCheck = ({ features, approaches }) 
   const ids = new Set(features.map((feature) => feature.id));
   const problems: RuleProblem[] = [];
   for (const approach of approaches) {
-    const named = [...approach.host.features, ...(approach.host.oneOf ?? []).flat(), ...(approach.guestFeatures.linux ?? [])];
+    const named = [
+      ...approach.host.features,
+      ...(approach.host.oneOf ?? []).flat(),
+      ...(approach.guestFeatures.linux ?? []),
+      ...(approach.passthrough?.features ?? []),
+      ...(approach.passthrough?.oneOf ?? []).flat(),
+    ];
     for (const id of named) {
       if (!ids.has(id)) problems.push({ file: `approaches/${approach.id}.json`, message: `names "${id}", which is not a feature` });
     }
@@ -148,6 +167,7 @@ export const ALL_CHECKS: LintCheck[] = [
   realReleases,
   removedAfterAdded,
   knownCpuFlags,
+  hardwareVirtualizationFlagsKnown,
   parentsExistAndAreOlder,
   neverMergedHasNoSupport,
   distributionsAreSound,

@@ -7,6 +7,9 @@ import type { DistributionRules } from './distributions.js';
 import { validateApproach, validateDistribution, validateFeature, validateTarget, type RuleProblem } from './validate.js';
 
 /** Everything in rules/: the features and the vocabularies they are checked against. */
+/** One check of the rules as a whole: the problems it finds (none when they are sound). */
+export type LintCheck = (rules: RuleSources) => RuleProblem[];
+
 export interface RuleSources {
   features: Feature[];
   approaches: Approach[];

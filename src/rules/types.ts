@@ -14,6 +14,11 @@ export type FeatureKind =
   | 'confidential-computing';
 
 export const GUEST_OSES = ['linux', 'windows', 'bsd', 'other'] as const;
+
+/** Answers to "does its CPU have hardware virtualization?" for a machine described in words. */
+export const HARDWARE_VIRT_ANSWERS = ['yes', 'no', 'unknown'] as const;
+/** CPU vendors whose hardware virtualization differs (VT-x or AMD-V): they pick kvm-intel or kvm-amd. */
+export const CPU_VENDORS = ['intel', 'amd'] as const;
 export type GuestOs = (typeof GUEST_OSES)[number];
 
 export interface CpuRequirement {
@@ -59,6 +64,24 @@ export interface Feature {
 export interface CpuFlagCatalog {
   families: Record<string, Arch[]>;
   flags: Record<string, Record<string, string>>;
+  /** Per family: the flags that show hardware virtualization, and extras worth naming beside them. */
+  hardwareVirtualization: Record<string, HardwareVirtualization>;
+}
+
+/** How /proc/cpuinfo shows that a CPU can host hardware-assisted guests. */
+export interface HardwareVirtualization {
+  flags: string[];
+  extras: string[];
+}
+
+/** The catalog's hardware-virtualization flags, per architecture. */
+export function hardwareVirtualizationByArch(catalog: CpuFlagCatalog): Partial<Record<Arch, HardwareVirtualization>> {
+  const byArch: Partial<Record<Arch, HardwareVirtualization>> = {};
+  for (const [family, entry] of Object.entries(catalog.hardwareVirtualization)) {
+    if (family.startsWith('$')) continue;
+    for (const arch of catalog.families[family] ?? []) byArch[arch] = entry;
+  }
+  return byArch;
 }
 
 export interface ReleaseList {

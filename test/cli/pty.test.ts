@@ -99,18 +99,15 @@ afterEach(() => {
 });
 
 describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a terminal', () => {
-  it('asks with detected defaults, re-asks a bad kernel with the reason, then reports', { timeout: 30_000 }, async () => {
+  it('asks whether the VMs run here, re-asks a bad kernel with the reason, then reports', { timeout: 30_000 }, async () => {
     const term = open(['recommend', '--root', KVM_HOST]);
-    await term.waitFor('Architecture of the machine the VMs will run on (detected: x86_64 from');
-    await term.waitFor('❯ x86_64 (detected)');
-    term.type(ENTER);
-    await term.waitFor('hardware virtualization: vmx found. Is this the CPU the VMs will run on? (Y/n)');
+    await term.waitFor('Will the virtual machines run on this machine (Intel(R) Core(TM) i5 CPU M 560 @ 2.67GHz, hardware virtualization: vmx found, x86_64, kernel 6.1.0-18-amd64)? (Y/n)');
     term.type(ENTER);
     await term.waitFor('Which systems will the guests run?');
     term.type(ENTER);
     await term.waitFor('What matters most?');
     term.type(ENTER);
-    await term.waitFor("Can this machine's kernel be changed");
+    await term.waitFor('Can the kernel of this machine be changed');
     term.type(ENTER);
     await term.waitFor('(6.1.0-18-amd64)');
     term.type('abc' + ENTER);
@@ -123,9 +120,28 @@ describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a termi
     expect(await term.exitCode).toBe(0);
   });
 
+  it('for another machine, asks its CPU in words and reports the answer as answered', { timeout: 30_000 }, async () => {
+    const term = open(['recommend', '--root', KVM_HOST, '--guest', 'linux', '--goal', 'performance', '--kernel', '6.1']);
+    await term.waitFor('Will the virtual machines run on this machine');
+    term.type('n' + ENTER);
+    await term.waitFor('Architecture of the machine the VMs will run on');
+    term.type(ENTER);
+    await term.waitFor('Who made its CPU?');
+    term.type('\u001b[B' + ENTER);
+    await term.waitFor('Does its CPU have hardware virtualization (Intel VT-x or AMD-V), turned on in the firmware?');
+    term.type(ENTER);
+    await term.waitFor('Can the kernel of that machine be changed');
+    term.type(ENTER);
+    await term.waitFor('Machine: arch x86_64 (answered)');
+    await term.waitFor('CPU answered: AMD CPU, hardware virtualization yes; virtual machine: unknown');
+    await term.waitFor('Recommended: KVM');
+    await term.waitFor('CONFIG_KVM_AMD');
+    expect(await term.exitCode).toBe(0);
+  });
+
   it('ends on Ctrl-C with exit code 130 and one line, no stack trace (plain virt-advisor)', { timeout: 30_000 }, async () => {
     const term = open(['--root', KVM_HOST]);
-    await term.waitFor('Architecture of the machine the VMs will run on');
+    await term.waitFor('Will the virtual machines run on this machine');
     term.type(CTRL_C);
     expect(await term.exitCode).toBe(130);
     const lines = term.lines();
@@ -138,7 +154,7 @@ describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a termi
     // The shell ignores SIGTERM, so it lives on to report the terminal's mode after the binary ends.
     const shell = `trap '' TERM; "${process.execPath}" "${BIN}" --root ${KVM_HOST}; echo "exit=$?"; stty -a`;
     const term = open([], ['sh', '-c', shell]);
-    await term.waitFor('Architecture of the machine the VMs will run on');
+    await term.waitFor('Will the virtual machines run on this machine');
     term.type(SIGTERM_BYTE);
     await term.waitFor('exit=143');
     await term.waitFor('speed');
@@ -152,7 +168,7 @@ describe.skipIf(process.platform === 'win32')('virt-advisor recommend on a termi
 
   it('on a hang-up ends quietly with 129 instead of crashing', { timeout: 30_000 }, async () => {
     const term = open(['--root', KVM_HOST]);
-    await term.waitFor('Architecture of the machine the VMs will run on');
+    await term.waitFor('Will the virtual machines run on this machine');
     term.type(HANG_UP_BYTE);
     // 129: SIGHUP handled (128 + 1), not 134 (SIGABRT) or an uncaught error's 1 or 70.
     expect(await term.exitCode).toBe(129);

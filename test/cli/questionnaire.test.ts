@@ -3,6 +3,8 @@ import { render } from '@inquirer/testing';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { askQuestions, describeCpuForVirtualization, type PromptSet } from '../../src/cli/questionnaire.js';
+import { recommend } from '../../src/engine/recommend.js';
+import { loadKnowledgeBase } from '../../src/rules/knowledge.js';
 import { buildProfile, wishesFrom, type RecommendArgs } from '../../src/cli/recommend.js';
 import { UserError } from '../../src/errors.js';
 import { parseCpuinfo } from '../../src/host/cpuinfo.js';
@@ -10,6 +12,8 @@ import { detectHost, unknown, type HostFacts } from '../../src/host/detect.js';
 
 const kvmHostRoot = fileURLToPath(new URL('../fixtures/roots/kvm-host-nested', import.meta.url));
 const kvmHost = detectHost(kvmHostRoot);
+// The knowledge base as built (npm test builds first).
+const knowledge = loadKnowledgeBase(fileURLToPath(new URL('../..', import.meta.url)));
 
 type Screen = Awaited<ReturnType<typeof render>>;
 
@@ -46,12 +50,15 @@ function terminal() {
 }
 
 const QUESTIONS = {
+  machine: /^Will the virtual machines run on this machine/,
   arch: /^Architecture/,
-  cpu: /^CPU/,
+  vendor: /^Who made its CPU/,
+  hardware: /^Does its CPU have hardware virtualization/,
+  flags: /^CPU flags/,
   guests: /^Which systems/,
   goals: /^What matters/,
-  keepKernel: /kernel be changed/,
-  kernel: /^Current kernel version/,
+  keepKernel: /^Can the kernel of (this|that) machine be changed/,
+  kernel: /^Kernel version of/,
 } as const;
 type Question = keyof typeof QUESTIONS;
 
@@ -89,23 +96,18 @@ function exitPromptError(): Error {
   return error;
 }
 
-const ALL: Question[] = ['arch', 'cpu', 'guests', 'goals', 'keepKernel', 'kernel'];
 
-describe('askQuestions on a terminal', () => {
-  it('offers what detection found, and Enter through every question keeps it', async () => {
+const THIS_MACHINE: Question[] = ['machine', 'guests', 'goals', 'keepKernel', 'kernel'];
+
+describe('askQuestions on a terminal, for this machine', () => {
+  it('asks first whether the VMs run here, showing what was read; Enter through keeps it', async () => {
     const term = terminal();
-    const answers = askQuestions({}, kvmHost, term.prompts);
+    const answers = askQuestions({}, kvmHost, knowledge, term.prompts);
 
-    const arch = await term.next();
-    expect(text(arch)).toContain('(detected: x86_64 from');
-    expect(text(arch)).toMatch(/❯ x86_64 \(detected\)/);
-    arch.events.keypress('enter');
-
-    const cpu = await term.next();
-    expect(text(cpu)).toContain('Intel(R) Core(TM) i5 CPU M 560 @ 2.67GHz');
-    expect(text(cpu)).toContain('hardware virtualization: vmx found');
-    expect(text(cpu)).toContain('Is this the CPU the VMs will run on? (Y/n)');
-    cpu.events.keypress('enter');
+    const machine = await term.next();
+    expect(text(machine)).toContain('Intel(R) Core(TM) i5 CPU M 560 @ 2.67GHz, hardware virtualization: vmx found, x86_64, kernel 6.1.0-18-amd64');
+    expect(text(machine)).toContain('(Y/n)');
+    machine.events.keypress('enter');
 
     const guests = await term.next();
     expect(text(guests)).toMatch(/◉ Linux/);
@@ -117,15 +119,16 @@ describe('askQuestions on a terminal', () => {
     goals.events.keypress('enter');
 
     const changeable = await term.next();
-    expect(text(changeable)).toContain('(Y/n)');
+    expect(text(changeable)).toContain('Can the kernel of this machine be changed');
     changeable.events.keypress('enter');
 
     const kernel = await term.next();
     expect(text(kernel)).toContain('(6.1.0-18-amd64)');
     kernel.events.keypress('enter');
 
-    const args = await answers;
-    expect(term.asked()).toBe(6);
+    const { args, thisMachine } = await answers;
+    expect(term.asked()).toBe(5);
+    expect(thisMachine).toBe(true);
     // Detected values are not copied into the flags, so the report keeps naming their files.
     expect(args).toEqual({ guest: ['linux'], goal: [], keepKernel: false });
     const { profile, sources } = buildProfile(args, kvmHost);
@@ -137,7 +140,7 @@ describe('askQuestions on a terminal', () => {
 
   it('re-asks a bad kernel version with the parser’s reason on screen', async () => {
     const term = terminal();
-    const answers = askQuestions({ arch: 'x86_64', cpuFlags: 'vmx lm', guest: ['linux'], goal: [], keepKernel: false }, kvmHost, term.prompts);
+    const answers = askQuestions({ arch: 'x86_64', cpuFlags: 'vmx lm', guest: ['linux'], goal: [], keepKernel: false }, kvmHost, knowledge, term.prompts);
     const kernel = await term.next();
     kernel.events.type('abc');
     kernel.events.keypress('enter');
@@ -145,106 +148,100 @@ describe('askQuestions on a terminal', () => {
     for (let i = 0; i < 3; i++) kernel.events.keypress('backspace');
     kernel.events.type('6.1');
     kernel.events.keypress('enter');
-    expect((await answers).kernel).toBe('6.1');
-  });
-
-  it('takes changed answers: another architecture, its CPU flags, Windows guests, goals, a fixed kernel', async () => {
-    const term = terminal();
-    const answers = askQuestions({}, kvmHost, term.prompts);
-    const arch = await term.next();
-    arch.events.keypress('down');
-    arch.events.keypress('down');
-    arch.events.keypress('enter');
-    // The CPU read here is an x86 one: for arm64 the flags must be typed.
-    const flags = await term.next();
-    expect(text(flags)).toContain('CPU flags of the machine the VMs will run on');
-    flags.events.keypress('enter');
-    await expect.poll(() => text(flags)).toContain('the ones detected here are of another CPU');
-    flags.events.type('fp asimd');
-    flags.events.keypress('enter');
-    const guests = await term.next();
-    guests.events.keypress('space');
-    guests.events.keypress('down');
-    guests.events.keypress('space');
-    guests.events.keypress('enter');
-    const goals = await term.next();
-    goals.events.keypress('space');
-    goals.events.keypress('enter');
-    // The answer is echoed by name, without the explanations the list showed.
-    await expect.poll(() => text(goals)).toBe('✔ What matters most? (any number, or none) performance');
-    const changeable = await term.next();
-    changeable.events.type('n');
-    changeable.events.keypress('enter');
-    const kernel = await term.next();
-    kernel.events.keypress('enter');
-    expect(await answers).toEqual({ arch: 'arm64', cpuFlags: 'fp asimd', guest: ['windows'], goal: ['performance'], keepKernel: true });
+    expect((await answers).args.kernel).toBe('6.1');
   });
 
   it('turns Ctrl-C into a one-line "cancelled" with exit code 130', async () => {
     const term = terminal();
-    const answers = askQuestions({}, kvmHost, term.prompts);
-    const arch = await term.next();
-    arch.events.keypress({ name: 'c', ctrl: true });
+    const answers = askQuestions({}, kvmHost, knowledge, term.prompts);
+    const machine = await term.next();
+    machine.events.keypress({ name: 'c', ctrl: true });
     const error = await answers.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UserError);
     expect(error).toMatchObject({ message: 'cancelled', exitCode: 130 });
   });
 });
 
-describe('askQuestions skips what the flags say', () => {
-  const cases: Array<{ given: RecommendArgs; skips: Question[] }> = [
-    { given: { arch: 'x86_64' }, skips: ['arch'] },
-    { given: { cpuFlags: 'vmx lm' }, skips: ['cpu'] },
-    { given: { cpuinfo: '/proc/cpuinfo' }, skips: ['cpu'] },
-    { given: { guest: ['windows'] }, skips: ['guests'] },
-    { given: { goal: ['performance'] }, skips: ['goals'] },
-    { given: { keepKernel: true }, skips: ['keepKernel'] },
-    { given: { keepKernel: false }, skips: ['keepKernel'] },
-    { given: { kernel: '5.15.0-91-generic' }, skips: ['kernel'] },
-    { given: { arch: 'amd64', cpuFlags: 'vmx', guest: ['linux'], goal: [], keepKernel: false, kernel: '6.1' }, skips: ALL },
-  ];
-  it.each(cases)('$given asks all but $skips', async ({ given, skips }) => {
-    const { prompts, asked } = acceptDefaults(skips);
-    const answers = await askQuestions(given, kvmHost, prompts);
-    expect(asked).toEqual(ALL.filter((question) => !skips.includes(question)));
-    expect(answers).toMatchObject(given);
-  });
-
-  it('asks nothing but the questions whose flags are missing, and passes other arguments through', async () => {
-    const { prompts, asked } = acceptDefaults();
-    const answers = await askQuestions({ root: kvmHostRoot, detect: true, arch: 'x86_64', guest: ['bsd'] }, kvmHost, prompts);
-    expect(asked).toEqual(['cpu', 'goals', 'keepKernel', 'kernel']);
-    expect(answers).toEqual({ root: kvmHostRoot, detect: true, arch: 'x86_64', guest: ['bsd'], goal: [], keepKernel: false });
-  });
-});
-
-describe('askQuestions without detection', () => {
-  const nothing: HostFacts = {
-    ...kvmHost,
-    arch: unknown('not found: /x/proc/sys/kernel/arch'),
-    cpu: unknown('not found: /x/proc/cpuinfo'),
-    kernelRelease: unknown('not found: /x/proc/sys/kernel/osrelease'),
-  };
-
-  it('asks for CPU flags and a kernel, and accepts "unknown" for both', async () => {
-    const messages: string[] = [];
-    const { prompts } = acceptDefaults();
-    const spy: PromptSet = { ...prompts, input: (config) => (messages.push(config.message), prompts.input(config)), select: (config) => (messages.push(config.message), prompts.select(config)) };
-    const answers = await askQuestions({}, nothing, spy);
-    expect(messages).toEqual([
-      'Architecture of the machine the VMs will run on (not detected)',
-      'CPU flags of the machine the VMs will run on (the "flags" line of its /proc/cpuinfo; empty if unknown)',
-      'Current kernel version (uname -r; empty if unknown)',
-    ]);
-    expect(answers.cpuFlags).toBeUndefined();
-    expect(answers.kernel).toBeUndefined();
-    expect(answers.arch).toBe('x86_64');
-  });
-
-  it('checks typed CPU flags the way --cpu-flags is checked', async () => {
+describe('askQuestions on a terminal, for another machine', () => {
+  it('asks its architecture and its CPU in words, and carries nothing of this machine over', async () => {
     const term = terminal();
-    const answers = askQuestions({ arch: 'x86_64', guest: ['linux'], goal: [], keepKernel: false, kernel: '6.1' }, nothing, term.prompts);
+    const answers = askQuestions({}, kvmHost, knowledge, term.prompts);
+    const machine = await term.next();
+    machine.events.type('n');
+    machine.events.keypress('enter');
+
+    const arch = await term.next();
+    expect(text(arch)).toContain('Architecture of the machine the VMs will run on');
+    // Nothing read here is offered as its answer.
+    expect(text(arch)).not.toContain('detected');
+    arch.events.keypress('enter');
+
+    const vendor = await term.next();
+    expect(text(vendor)).toContain('Who made its CPU?');
+    vendor.events.keypress('enter');
+
+    const hardware = await term.next();
+    expect(text(hardware)).toContain('Does its CPU have hardware virtualization (Intel VT-x or AMD-V), turned on in the firmware?');
+    expect(text(hardware)).toContain("don't know");
+    expect(text(hardware)).toContain('let me paste the flags line of its /proc/cpuinfo');
+    hardware.events.keypress('down');
+    hardware.events.keypress('down');
+    hardware.events.keypress('enter');
+
+    (await term.next()).events.keypress('enter');
+    (await term.next()).events.keypress('enter');
+    const changeable = await term.next();
+    expect(text(changeable)).toContain('Can the kernel of that machine be changed');
+    changeable.events.keypress('enter');
+    const kernel = await term.next();
+    expect(text(kernel)).toContain('Kernel version of that machine (uname -r; empty if unknown)');
+    // This machine's kernel is not offered as the other's.
+    expect(text(kernel)).not.toContain('6.1.0-18-amd64');
+    kernel.events.keypress('enter');
+
+    const { args, thisMachine } = await answers;
+    expect(thisMachine).toBe(false);
+    expect(args).toEqual({ arch: 'x86_64', cpuVendor: 'intel', hardwareVirt: 'unknown', guest: ['linux'], goal: [], keepKernel: false });
+
+    // Read without this machine's facts, as the CLI does: "don't know" is unknown with a caveat, never a guess.
+    const { profile, sources } = buildProfile(args, null, new Set(['arch', 'cpuVendor', 'hardwareVirt']));
+    expect(profile).toMatchObject({ virtual: null, kernel: null, cpuFlags: null, hardwareVirtualization: null, cpuVendor: 'intel', kvmUsable: null });
+    expect(sources.cpu).toBe("answered: Intel CPU, hardware virtualization don't know");
+    const kvm = recommend(knowledge, profile, wishesFrom(args)).find((candidate) => candidate.id === 'kvm')!;
+    expect(kvm.eligible).toBe(true);
+    expect(kvm.confirmed).toBe(false);
+    expect(kvm.reasons).toContainEqual({ kind: 'caveat', text: "CPU flags unknown (answered: don't know): cannot check for vmx or svm" });
+  });
+
+  it('takes "yes" with the vendor, which picks kvm-intel or kvm-amd', async () => {
+    const { prompts } = acceptDefaults();
+    const choose: PromptSet = {
+      ...prompts,
+      confirm: async (config) => (QUESTIONS.machine.test(config.message) ? false : prompts.confirm(config)),
+      select: async (config) => (QUESTIONS.vendor.test(config.message) ? ('amd' as never) : QUESTIONS.hardware.test(config.message) ? ('yes' as never) : prompts.select(config)),
+    };
+    const { args } = await askQuestions({ guest: ['windows'] }, kvmHost, knowledge, choose);
+    expect(args).toMatchObject({ arch: 'x86_64', cpuVendor: 'amd', hardwareVirt: 'yes' });
+    const { profile } = buildProfile(args, null, new Set(['cpuVendor', 'hardwareVirt']));
+    const kvm = recommend(knowledge, profile, wishesFrom(args)).find((candidate) => candidate.id === 'kvm')!;
+    expect(kvm.kconfig).toContain('CONFIG_KVM_AMD');
+    expect(kvm.reasons).toContainEqual({ kind: 'for', text: 'hardware virtualization (AMD-V): yes, as answered' });
+  });
+
+  it('takes a pasted flags line instead, checked the way --cpu-flags is', async () => {
+    const term = terminal();
+    const answers = askQuestions({ guest: ['linux'], goal: [], keepKernel: false, kernel: '6.1' }, kvmHost, knowledge, term.prompts);
+    const machine = await term.next();
+    machine.events.type('n');
+    machine.events.keypress('enter');
+    (await term.next()).events.keypress('enter');
+    (await term.next()).events.keypress('enter');
+    const hardware = await term.next();
+    for (let i = 0; i < 3; i++) hardware.events.keypress('down');
+    hardware.events.keypress('enter');
     const flags = await term.next();
+    flags.events.keypress('enter');
+    await expect.poll(() => text(flags)).toContain('paste the flags, e.g. "vmx lm pae"');
     flags.events.type('vmx; lm');
     flags.events.keypress('enter');
     await expect.poll(() => text(flags)).toContain('"vmx;" is not a CPU flag (expected words such as "vmx lm pae")');
@@ -252,19 +249,88 @@ describe('askQuestions without detection', () => {
     for (let i = 0; i < 'vmx; lm'.length; i++) flags.events.keypress('backspace');
     flags.events.type('flags : vmx lm');
     flags.events.keypress('enter');
-    expect((await answers).cpuFlags).toBe('flags : vmx lm');
+    const { args } = await answers;
+    expect(args.cpuFlags).toBe('flags : vmx lm');
+    expect(args.hardwareVirt).toBeUndefined();
+  });
+
+  it('asks no CPU question where /proc/cpuinfo never shows hardware virtualization (arm64)', async () => {
+    const { prompts, asked } = acceptDefaults();
+    const { args, thisMachine } = await askQuestions({ arch: 'arm64' }, kvmHost, knowledge, prompts);
+    // An architecture other than the one read here means another machine: nothing is asked about this one.
+    expect(thisMachine).toBe(false);
+    expect(asked).toEqual(['guests', 'goals', 'keepKernel', 'kernel']);
+    expect(args.cpuFlags).toBeUndefined();
+  });
+});
+
+describe('askQuestions skips what the flags say', () => {
+  const cases: Array<{ given: RecommendArgs; asks: Question[] }> = [
+    { given: {}, asks: THIS_MACHINE },
+    { given: { arch: 'x86_64' }, asks: ['guests', 'goals', 'keepKernel', 'kernel'] },
+    { given: { cpuFlags: 'vmx lm' }, asks: ['guests', 'goals', 'keepKernel', 'kernel'] },
+    { given: { cpuinfo: '/proc/cpuinfo' }, asks: ['guests', 'goals', 'keepKernel', 'kernel'] },
+    { given: { hardwareVirt: 'yes' }, asks: ['guests', 'goals', 'keepKernel', 'kernel'] },
+    { given: { guest: ['windows'] }, asks: ['machine', 'goals', 'keepKernel', 'kernel'] },
+    { given: { goal: ['performance'] }, asks: ['machine', 'guests', 'keepKernel', 'kernel'] },
+    { given: { keepKernel: true }, asks: ['machine', 'guests', 'goals', 'kernel'] },
+    { given: { keepKernel: false }, asks: ['machine', 'guests', 'goals', 'kernel'] },
+    { given: { kernel: '5.15.0-91-generic' }, asks: ['machine', 'guests', 'goals', 'keepKernel'] },
+    { given: { arch: 'amd64', cpuFlags: 'vmx', guest: ['linux'], goal: [], keepKernel: false, kernel: '6.1' }, asks: [] },
+  ];
+  it.each(cases)('$given asks $asks', async ({ given, asks }) => {
+    const { prompts, asked } = acceptDefaults();
+    const { args } = await askQuestions(given, kvmHost, knowledge, prompts);
+    expect(asked).toEqual(asks);
+    expect(args).toMatchObject(given);
+  });
+
+  it('passes other arguments through', async () => {
+    const { prompts } = acceptDefaults();
+    const { args } = await askQuestions({ root: kvmHostRoot, detect: true, arch: 'x86_64', guest: ['bsd'] }, kvmHost, knowledge, prompts);
+    expect(args).toEqual({ root: kvmHostRoot, detect: true, arch: 'x86_64', guest: ['bsd'], goal: [], keepKernel: false });
+  });
+});
+
+describe('askQuestions when this machine could not be read', () => {
+  const nothing: HostFacts = {
+    ...kvmHost,
+    arch: unknown('not found: /x/proc/sys/kernel/arch'),
+    cpu: unknown('not found: /x/proc/cpuinfo'),
+    kernelRelease: unknown('not found: /x/proc/sys/kernel/osrelease'),
+  };
+
+  it('asks what could not be read, and accepts "unknown" for the kernel', async () => {
+    const messages: string[] = [];
+    const { prompts } = acceptDefaults();
+    const spy: PromptSet = {
+      ...prompts,
+      confirm: (config) => (messages.push(config.message), prompts.confirm({ ...config, default: true })),
+      input: (config) => (messages.push(config.message), prompts.input(config)),
+      select: (config) => (messages.push(config.message), prompts.select(config)),
+    };
+    const { args } = await askQuestions({ guest: ['linux'], goal: [], keepKernel: false }, nothing, knowledge, spy);
+    expect(messages).toEqual([
+      'Will the virtual machines run on this machine (nothing could be read of it)?',
+      'Architecture of this machine (not detected)',
+      'Who made its CPU?',
+      'Does its CPU have hardware virtualization (Intel VT-x or AMD-V), turned on in the firmware?',
+      'Kernel version of this machine (uname -r; empty if unknown)',
+    ]);
+    expect(args.kernel).toBeUndefined();
+    expect(args.arch).toBe('x86_64');
   });
 
   it('lets a typed kernel stand when nothing was detected', async () => {
     const { prompts } = acceptDefaults();
     const typed: PromptSet = { ...prompts, input: async (config) => (config.validate?.('5.4.0-42-generic') === true ? '5.4.0-42-generic' : 'refused') };
-    expect((await askQuestions({ arch: 'x86_64', cpuFlags: 'vmx' }, nothing, typed)).kernel).toBe('5.4.0-42-generic');
+    expect((await askQuestions({ arch: 'x86_64', cpuFlags: 'vmx' }, nothing, knowledge, typed)).args.kernel).toBe('5.4.0-42-generic');
   });
 });
 
 describe('askQuestions and errors', () => {
   it('turns an interrupted prompt into UserError("cancelled", 130) at any question', async () => {
-    for (const question of ALL) {
+    for (const question of THIS_MACHINE) {
       const { prompts } = acceptDefaults();
       const interrupting = Object.fromEntries(
         Object.entries(prompts).map(([kind, prompt]) => [
@@ -272,14 +338,14 @@ describe('askQuestions and errors', () => {
           (config: { message: string }) => (questionOf(config.message) === question ? Promise.reject(exitPromptError()) : (prompt as (c: unknown) => unknown)(config)),
         ]),
       ) as unknown as PromptSet;
-      await expect(askQuestions({}, kvmHost, interrupting)).rejects.toMatchObject({ name: 'UserError', message: 'cancelled', exitCode: 130 });
+      await expect(askQuestions({}, kvmHost, knowledge, interrupting)).rejects.toMatchObject({ name: 'UserError', message: 'cancelled', exitCode: 130 });
     }
   });
 
   it('lets any other failure through unchanged: it is a bug, not the user', async () => {
     const bug = new TypeError('boom');
     const { prompts } = acceptDefaults();
-    await expect(askQuestions({}, kvmHost, { ...prompts, select: () => Promise.reject(bug) })).rejects.toBe(bug);
+    await expect(askQuestions({}, kvmHost, knowledge, { ...prompts, confirm: () => Promise.reject(bug) })).rejects.toBe(bug);
   });
 });
 
@@ -294,7 +360,6 @@ describe('describeCpuForVirtualization', () => {
     ['s390x', 'vendor_id : IBM/S390\nfeatures : esan3 zarch stfle sie', 'hardware virtualization: sie found'],
     ['riscv64', 'isa : rv64imafdc_zicsr', 'no h: this CPU cannot run KVM guests'],
   ] as const)('%s: %s', (arch, text, expected) => {
-    expect(describeCpuForVirtualization(arch, cpu(text))).toBe(expected);
+    expect(describeCpuForVirtualization(arch, cpu(text), knowledge.hardwareVirtualization.get(arch))).toBe(expected);
   });
 });
-

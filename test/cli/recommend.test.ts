@@ -151,7 +151,7 @@ describe('virt-advisor host', () => {
     const result = runCli(['host', '--root', fixture('xen-dom0'), '--json']);
     expect(result.status).toBe(0);
     const facts = JSON.parse(result.stdout);
-    expect(facts.schemaVersion).toBe(1);
+    expect(facts.schemaVersion).toBe(2);
     expect(facts.xen).toEqual({ known: true, value: 'dom0', source: fixture('xen-dom0/proc/xen/capabilities') });
     expect(facts.kernelRelease).toMatchObject({ known: true, value: '2.6.18-398.el5xen' });
     expect(facts.kernelConfig.known).toBe(false);

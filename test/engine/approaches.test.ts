@@ -4,12 +4,12 @@ import type { Arch } from '../../src/arch.js';
 import { recommend, type MachineProfile, type Wishes } from '../../src/engine/recommend.js';
 import { loadRulesDirectory } from '../../src/rules/load.js';
 import { knowledgeBaseOf } from '../../src/rules/knowledge.js';
-import type { GuestOs } from '../../src/rules/types.js';
+import { hardwareVirtualizationByArch, type GuestOs } from '../../src/rules/types.js';
 import { parseKernelVersion } from '../../src/version/parse.js';
 
 // The real approaches over the real knowledge base: each approach at the machines that decide it.
 const { rules } = loadRulesDirectory(fileURLToPath(new URL('../../rules', import.meta.url)));
-const knowledge = knowledgeBaseOf(rules.features, [], rules.approaches);
+const knowledge = knowledgeBaseOf(rules.features, [], rules.approaches, [], hardwareVirtualizationByArch(rules.cpuFlags));
 
 interface Case {
   arch: Arch;

@@ -7,8 +7,13 @@ import { formatHostText, hostToJson } from '../../src/format/host.js';
 import { X86_FLAG_HIDDEN } from '../../src/host/cpuinfo.js';
 import { detectHost, isKnown, type Fact, type HostFacts } from '../../src/host/detect.js';
 import { runUnprivileged, sharedTempDir } from '../cli/run.js';
+import type { Arch } from '../../src/arch.js';
+import { loadRulesDirectory } from '../../src/rules/load.js';
+import { hardwareVirtualizationByArch, type HardwareVirtualization } from '../../src/rules/types.js';
 
 const rootsDir = fileURLToPath(new URL('../fixtures/roots/', import.meta.url));
+const { rules } = loadRulesDirectory(fileURLToPath(new URL('../../rules', import.meta.url)));
+const hardware = new Map(Object.entries(hardwareVirtualizationByArch(rules.cpuFlags))) as Map<Arch, HardwareVirtualization>;
 
 function fixture(name: string) {
   const root = path.join(rootsDir, name);
@@ -30,8 +35,8 @@ function writableByThisUser(file: string): boolean {
 }
 
 function allFacts(facts: HostFacts): Fact<unknown>[] {
-  const { root: _root, nested, ...rest } = facts;
-  return [...Object.values(rest), nested.kvmIntel, nested.kvmAmd];
+  const { root: _root, nested, devices, ...rest } = facts;
+  return [...Object.values(rest), nested.kvmIntel, nested.kvmAmd, devices.vhostNet, devices.tun];
 }
 
 describe('detectHost on fixture roots', () => {
@@ -315,7 +320,7 @@ describe('formatHostText and hostToJson', () => {
   const { at, facts } = fixture('kvm-host-nested');
 
   it('prints one line per fact with its source, or why it is unknown', () => {
-    const lines = formatHostText(facts, { color: false }).trimEnd().split('\n');
+    const lines = formatHostText(facts, { color: false, hardware }).trimEnd().split('\n');
     expect(lines[0]).toBe(`Host facts (root ${facts.root})`);
     expect(lines).toContain(`  ${'Nested (kvm_intel)'.padEnd(20)} enabled  (${at('/sys/module/kvm_intel/parameters/nested')})`);
     expect(lines).toContain(`  ${'Nested (kvm_amd)'.padEnd(20)} unknown: module not loaded: kvm_amd (no ${at('/sys/module/kvm_amd')})`);
@@ -328,13 +333,13 @@ describe('formatHostText and hostToJson', () => {
   });
 
   it('colours only when asked', () => {
-    expect(formatHostText(facts, { color: false })).not.toContain('\u001b[');
-    expect(formatHostText(facts, { color: true })).toContain('\u001b[');
+    expect(formatHostText(facts, { color: false, hardware })).not.toContain('\u001b[');
+    expect(formatHostText(facts, { color: true, hardware })).toContain('\u001b[');
   });
 
   it('prints an empty root as unknown facts with their reasons', () => {
     const empty = fixture('nothing-readable');
-    const lines = formatHostText(empty.facts, { color: false }).trimEnd().split('\n');
+    const lines = formatHostText(empty.facts, { color: false, hardware }).trimEnd().split('\n');
     expect(lines).toContain(`  ${'CPU'.padEnd(20)} unknown: not found: ${empty.at('/proc/cpuinfo')}`);
     expect(lines).toContain(`  ${'/dev/kvm'.padEnd(20)} unknown: not found: ${empty.at('/dev')}`);
     expect(lines.slice(1).every((line) => line.includes(' unknown: '))).toBe(true);
@@ -343,9 +348,10 @@ describe('formatHostText and hostToJson', () => {
   it('writes the documented JSON: known facts with their source, unknown ones with the reason', () => {
     const json = hostToJson(facts);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
-    expect(json.schemaVersion).toBe(1);
+    expect(json.schemaVersion).toBe(2);
     expect(json.root).toBe(facts.root);
-    for (const [name, fact] of Object.entries(json).filter(([key]) => !['schemaVersion', 'root', 'nested'].includes(key))) {
+    const { schemaVersion: _version, root: _root, nested, devices, ...rest } = json;
+    for (const [name, fact] of [...Object.entries(rest), ...Object.entries(nested), ...Object.entries(devices)]) {
       const f = fact as { known: boolean; source?: string; reason?: string };
       expect(f.known ? typeof f.source : typeof f.reason, name).toBe('string');
     }

@@ -5,6 +5,7 @@ import { distributionsAreSound } from '../../src/rules/distributions-lint.js';
 import {
   duplicateIds,
   knownCpuFlags,
+  hardwareVirtualizationFlagsKnown,
   neverMergedHasNoSupport,
   releasesInOrder,
   parentsExistAndAreOlder,
@@ -30,7 +31,11 @@ const rules = (...features: Feature[]): RuleSources => ({
   features,
   approaches: [],
   distributions: [],
-  cpuFlags: { families: { x86: ['x86_64', 'i386'], s390: ['s390x'] }, flags: { x86: { vmx: '', svm: '' }, s390: { sie: '' } } },
+  cpuFlags: {
+    families: { x86: ['x86_64', 'i386'], s390: ['s390x'] },
+    flags: { x86: { vmx: '', svm: '' }, s390: { sie: '' } },
+    hardwareVirtualization: { x86: { flags: ['vmx', 'svm'], extras: [] } },
+  },
   releases: { releases: ['2.6.19', '2.6.20', '2.6.21', '3.0', '4.14'].map((name) => ({ name, date: null })) },
 });
 
@@ -89,6 +94,13 @@ const table: Array<[string, LintCheck, RuleSources, RuleSources, RegExp]> = [
     rules(feature('a', { support: { s390x: { added: '2.6.20', addedSource: source, cpu: { allOf: ['sie'] } } } })),
     rules(feature('a', { support: { s390x: { added: '2.6.20', addedSource: source, cpu: { allOf: ['vmx'] } } } })),
     /unknown CPU flag "vmx" for s390/,
+  ],
+  [
+    'hardware virtualization names catalogued flags',
+    hardwareVirtualizationFlagsKnown,
+    rules(),
+    { ...rules(), cpuFlags: { ...rules().cpuFlags, hardwareVirtualization: { s390: { flags: ['vmx'], extras: [] } } } },
+    /hardwareVirtualization\.s390: unknown CPU flag "vmx"/,
   ],
   [
     'a child is not older than its parent',
