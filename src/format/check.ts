@@ -199,7 +199,9 @@ export function configWords(config: FeatureConfig): string {
 export function describeKernel(version: KernelVersion, vendor: VendorKernel | null = null): string {
   const parts = [`mainline ${version.release}`];
   if (version.rc !== null) parts.push(version.rc === 0 ? 'merge-window snapshot' : `rc${version.rc}`);
-  if (version.sublevel !== null) parts.push(`stable .${version.sublevel}`);
+  // x.y.0 is the release itself (and Debian's and Ubuntu's package names keep the .0 whatever stable
+  // update they carry): only a non-zero third number is a stable update.
+  if (version.sublevel !== null && version.sublevel > 0) parts.push(`stable .${version.sublevel}`);
   const vendorText = vendorName(version, vendor);
   if (vendorText) parts.push(vendorText);
   return parts.join(', ');
