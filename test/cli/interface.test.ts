@@ -177,6 +177,11 @@ describe('colour', () => {
     expect((await runInTerminal(['check', '6.1', '--arch', 'x86_64'], { env: { TERM: 'dumb' } })).output).not.toMatch(ANSI);
     expect((await runInTerminal(['check', '6.1', '--arch', 'x86_64', '--no-color'])).output).not.toMatch(ANSI);
   });
+  it('on a terminal under CI: as Node judges it (a generic CI=true terminal has two colours, GitHub Actions more)', async () => {
+    expect((await runInTerminal(['check', '6.1', '--arch', 'x86_64'], { env: { CI: 'true' } })).output).not.toMatch(ANSI);
+    expect((await runInTerminal(['check', '6.1', '--arch', 'x86_64'], { env: { CI: 'true', GITHUB_ACTIONS: 'true' } })).output).toMatch(ANSI);
+    expect((await runInTerminal(['check', '6.1', '--arch', 'x86_64', '--color'], { env: { CI: 'true' } })).output).toMatch(ANSI);
+  });
   it('JSON is never coloured', () => {
     expect(runCli(['check', '6.1', '--arch', 'x86_64', '--json', '--color']).stdout).not.toMatch(ANSI);
   });

@@ -35,6 +35,16 @@ export function withoutColorVariables(env: NodeJS.ProcessEnv, given?: NodeJS.Pro
   return copy;
 }
 
+/**
+ * Without the variables Node reads to judge a terminal's colours (a CI run sets CI, which Node
+ * takes as a two-colour terminal), unless the test sets them itself.
+ */
+function withoutTerminalVariables(env: NodeJS.ProcessEnv, given?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of ['CI', 'TMUX', 'TEAMCITY_VERSION', 'COLORTERM', 'TERM_PROGRAM']) if (!given || !(name in given)) delete copy[name];
+  return copy;
+}
+
 /** The JSON Lines of a run, parsed. */
 export function jsonLines(stdout: string): any[] {
   return stdout
@@ -61,7 +71,7 @@ const PTY_RUN = fileURLToPath(new URL('../fixtures/questionnaire/pty_run.py', im
 export function runInTerminal(args: string[], options: { columns?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ output: string; plain: string; status: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn('python3', [PTY_RUN, String(options.columns ?? 100), '40', process.execPath, BIN, ...args], {
-      env: { ...withoutColorVariables(process.env, options.env), TERM: 'xterm-256color', ...options.env },
+      env: { ...withoutTerminalVariables(withoutColorVariables(process.env, options.env), options.env), TERM: 'xterm-256color', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
