@@ -39,11 +39,14 @@ const patched = (id: string, name: string, version: string | null = null) =>
 
 // Order matters: the first rule that matches wins, so the more specific come first.
 const RULES: Rule[] = [
+  // WSL1 reports "4.4.0-<Windows build>-Microsoft", and its first release (Windows 10 build 14393)
+  // "3.4.0-Microsoft" (as fish-shell and the is-wsl package test for). WSL2 kernels say
+  // "microsoft-standard" and are real kernels.
   {
-    pattern: /^-(\d+)-microsoft$/i,
-    make: (_m, c) => ({
+    pattern: /^(?:-\d+)?-microsoft$/i,
+    make: () => ({
       ...vendor('wsl1', 'Windows Subsystem for Linux 1'),
-      backports: c.major === 4 && c.minor === 4 ? 'not-linux' : 'vendor',
+      backports: 'not-linux',
       note: 'WSL1 translates Linux system calls inside Windows: there is no Linux kernel, no KVM and no kernel modules',
     }),
   },

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createKernelChecker, withConfig } from '../../src/app/check.js';
-import { availabilityOf, configStateOf, moduleOf, specificSymbols } from '../../src/engine/config-state.js';
+import type { FeatureVerdict } from '../../src/engine/check.js';
+import { availabilityOf, configStateOf, moduleOf, specificSymbols, symbolsInRange } from '../../src/engine/config-state.js';
+import { releaseNameKey } from '../../src/version/compare.js';
 import { parseKconfig } from '../../src/kconfig/parse.js';
 import { knowledgeBaseOf } from '../../src/rules/knowledge.js';
 import type { Feature } from '../../src/rules/types.js';
@@ -49,6 +51,9 @@ describe('configStateOf', () => {
   it('a symbol only one feature names proves it; a shared one leaves it to the version', () => {
     expect(owners.get('ALPHA_ONLY')).toBe('alpha');
     expect(owners.get('SHARED')).toBeNull();
+    expect(owners.get('OLD_NAME')).toBe('gamma');
+    expect(owners.get('NEW_NAME')).toBe('gamma');
+    expect(owners.has('OTHER')).toBe(false);
     expect(stateOf('alpha', '6.1', 'CONFIG_SHARED=y\nCONFIG_ALPHA_ONLY=y\n')!.available).toBe(true);
     expect(stateOf('beta', '6.1', 'CONFIG_SHARED=y\n')!.available).toBeNull();
     expect(stateOf('beta', '6.1', '# CONFIG_SHARED is not set\n')!.available).toBe(false);
@@ -72,6 +77,38 @@ describe('configStateOf', () => {
 
   it('reads nothing for a feature the version rules out', () => {
     expect(stateOf('alpha', '2.6.19', 'CONFIG_SHARED=y\nCONFIG_ALPHA_ONLY=y\n')).toBeNull();
+  });
+
+  it('a symbol counts from its since release, and no longer at its until release', () => {
+    expect(symbolsInRange(knowledge.byId.get('gamma')!, 'x86_64', releaseNameKey('2.6.20'))).toEqual(['OLD_NAME']);
+    expect(symbolsInRange(knowledge.byId.get('gamma')!, 'x86_64', releaseNameKey('3.0'))).toEqual(['NEW_NAME']);
+    expect(symbolsInRange(knowledge.byId.get('gamma')!, 'x86_64', releaseNameKey('2.6.19'))).toEqual([]);
+    expect(symbolsInRange(knowledge.byId.get('alpha')!, 'arm64', releaseNameKey('6.1'))).toEqual(['SHARED', 'ALPHA_ONLY']);
+  });
+
+  it('on the vendor\'s word, the symbols of the mainline release that merged the feature', () => {
+    const verdict = (status: FeatureVerdict['status']): FeatureVerdict => ({ id: 'gamma', supported: status === 'backported', status, since: '3.0', removedIn: null, uncertain: false, vendor: null, note: null });
+    const gamma = knowledge.byId.get('gamma')!;
+    const values = parseKconfig('CONFIG_NEW_NAME=m\n').values;
+    const old = parseKernelVersion('2.6.32');
+    for (const status of ['backported', 'unknown', 'vendor-absent'] as const) {
+      expect(configStateOf(gamma, 'x86_64', old, values, owners, null, verdict(status)), status).toMatchObject({ state: 'module', symbols: [{ symbol: 'NEW_NAME', value: 'm' }] });
+    }
+    // The version's own word: the symbols of its own release.
+    expect(configStateOf(gamma, 'x86_64', old, values, owners, null, verdict('supported'))).toMatchObject({ state: 'off', symbols: [{ symbol: 'OLD_NAME', value: null }] });
+    for (const status of ['not-yet', 'removed', 'never', 'out-of-tree', 'not-linux'] as const) {
+      expect(configStateOf(gamma, 'x86_64', old, values, owners, null, verdict(status)), status).toBeNull();
+    }
+    // No release known to key on: the kernel's own.
+    expect(configStateOf(gamma, 'x86_64', old, values, owners, null, { ...verdict('unknown'), since: null })).toMatchObject({ symbols: [{ symbol: 'OLD_NAME' }] });
+  });
+
+  it('a feature with no symbol at all has no config state', () => {
+    const bare = feature('bare', []);
+    const base = knowledgeBaseOf([bare], ['6.1']);
+    const checked = createKernelChecker(base, { arch: 'x86_64', fallback: null })(parseKernelVersion('6.1'));
+    if ('error' in checked) throw new Error(checked.error);
+    expect(configStateOf(bare, 'x86_64', checked.version, parseKconfig('CONFIG_X=y\n').values, specificSymbols(base), null, checked.verdicts[0]!)).toBeNull();
   });
 });
 
