@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +9,9 @@ import { BIN, runCli } from './run.js';
 
 /**
  * The exit-code contract, command by command, through the real binary: 0 done, 1 a requirement
- * not met, 2 bad input (which wins over 1), 70 a bug, 130 interrupted (test/cli/pty.test.ts drives
- * that one on a terminal). A bug is made by breaking a copy of the package: a function of the
- * built bundle throws, or the knowledge base holds a rule the code cannot handle.
+ * not met, 2 bad input (which wins over 1), 70 a bug, 130 interrupted (here without a terminal;
+ * test/cli/pty.test.ts drives it on one). A bug is made by breaking a copy of the package: a
+ * function of the built bundle throws, or the knowledge base holds a rule the code cannot handle.
  */
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CONFIG = join(REPO, 'test/fixtures/corpus/configs/config-debian-6.1.192-amd64');
@@ -105,6 +105,29 @@ describe('exit codes', () => {
     const script = `"${process.execPath}" "${BIN}" check --stdin --json --arch x86_64 --require kvm 2>/dev/null | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`;
     const result = spawnSync('bash', ['-c', script], { input, encoding: 'utf8' });
     expect(result.stdout.trim()).toBe('1');
+  });
+
+  it('interrupted without a terminal (Ctrl-C in a script): ends by SIGINT, which a shell reports as 130, with the answers given so far intact', async () => {
+    const child = spawn(process.execPath, [BIN, 'check', '--stdin', '--arch', 'x86_64', '--json'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const answered = new Promise<void>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.endsWith('\n')) resolve();
+      }),
+    );
+    child.stdin.write('6.1\n');
+    await answered;
+    const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    child.kill('SIGINT');
+    expect(await ended).toEqual([null, 'SIGINT']);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout).input).toBe('6.1');
+    // As a shell with job control sees it.
+    const script = `set -m; "${process.execPath}" "${BIN}" check --stdin --arch x86_64 < <(sleep 20) >/dev/null 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo "$?"`;
+    expect(spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 15_000 }).stdout.trim()).toBe('130');
   });
 
   it('a reader that stops early after nothing was unmet gets 0', () => {
