@@ -104,7 +104,8 @@ function featureWords(first: First): string[] {
 /** `rv64imafdch_zicsr_svinval` => single-letter extensions, then the named ones: i m a f d c h zicsr svinval. */
 export function riscvExtensions(isa: string): string[] {
   const [base = '', ...named] = isa.trim().toLowerCase().split('_');
-  const letters = base.replace(/^rv(32|64|128)/, '');
+  // A version may follow a letter (i2p1: i, version 2.1); it is not an extension.
+  const letters = base.replace(/^rv(32|64|128)/, '').replace(/\d+(?:p\d+)?/g, '');
   return [...letters.split('').filter((letter) => /[a-z]/.test(letter)), ...named.filter((name) => name !== '')];
 }
 

@@ -43,7 +43,9 @@ const MODERN_HEADER = /^# Linux\/(\S+) (\S+) Kernel Configuration\s*$/;
 const LEGACY_HEADER = /^# Linux kernel version: (\S+)\s*$/;
 // The header sits in the opening comment block; looking further would only find stray comments.
 const HEADER_SCAN_LINES = 32;
-const ANY_SYMBOL = /^(?:CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set\r?$)/m;
+// A line ends at a newline or at the end of the text, a CR before either allowed (as lineEndsAt says);
+// `^` and `$` with the m flag would also take a lone CR for a line end, which Kconfig does not.
+const ANY_SYMBOL = /(?<![^\n])(?:CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set\r?(?![^\n]))/m;
 const SYMBOL_NAME = /^[A-Za-z0-9_]+$/;
 
 function readHeader(text: string): ConfigHeader {
@@ -124,7 +126,7 @@ function findEntries(text: string, symbols: Iterable<string>, into: Map<string, 
   if (names.length === 0) return;
   for (const name of names) into.set(name, null);
   const alternatives = names.join('|');
-  const pattern = new RegExp(`^(?:CONFIG_(${alternatives})=([^\\n]*)|# CONFIG_(${alternatives}) is not set\\r?$)`, 'gm');
+  const pattern = new RegExp(`(?<![^\\n])(?:CONFIG_(${alternatives})=([^\\n]*)|# CONFIG_(${alternatives}) is not set\\r?(?![^\\n]))`, 'gm');
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const raw = match[1] === undefined ? 'n' : match[2]!.replace(/\r$/, '');
     into.set(match[1] ?? match[3]!, lazyEntry(text, raw, match.index));
