@@ -60,4 +60,11 @@ describe('compileChecker', () => {
     expect(verdicts.find((verdict) => verdict.id === 'new')).toMatchObject({ supported: true, uncertain: true });
     expect(verdicts.find((verdict) => verdict.id === 'old')).toMatchObject({ uncertain: false });
   });
+
+  it("flags a merge-window snapshot of the removing release too, and only in the merge window", () => {
+    const check = compileChecker(knowledge, 'i386');
+    expect(check(parseKernelVersion('4.14.0-0.rc0.git1.1.fc27.i686')).find((verdict) => verdict.id === 'gone')).toMatchObject({ status: 'removed', uncertain: true });
+    expect(check(parseKernelVersion('4.14.0-0.rc1.git0.1.fc27.i686')).find((verdict) => verdict.id === 'gone')).toMatchObject({ status: 'removed', uncertain: false });
+    expect(check(parseKernelVersion('4.13.0-0.rc0.git1.1.fc27.i686')).find((verdict) => verdict.id === 'gone')).toMatchObject({ status: 'supported', uncertain: false });
+  });
 });
