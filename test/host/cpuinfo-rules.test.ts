@@ -32,6 +32,7 @@ describe('architecture from the fields each kernel prints', () => {
     ['powerpc', text('cpu : POWER9 (raw), altivec supported', 'platform : PowerNV')],
     ['powerpc', text('cpu : POWER8', 'revision : 2.1 (pvr 004b 0201)')],
     [null, text('cpu : POWER8', 'revision : 2.1')],
+    [null, text('platform : PowerNV', 'revision : 2.1 (pvr 004e 1202)')],
     ['mips', text('system type : MT7621', 'cpu model : MIPS 1004Kc V2.15')],
     [null, text('foo : bar')],
   ])('%s from %j', (arch, cpuinfo) => {
@@ -102,6 +103,8 @@ describe('whether cpuinfo shows a virtual machine', () => {
     });
     expect(virtual('vendor_id : GenuineIntel', 'flags : fpu pse pge lm')).toEqual({ value: null, reason: X86_FLAG_HIDDEN });
     expect(virtual('vendor_id : GenuineIntel')).toEqual({ value: null, reason: CPUINFO_SILENT });
+    // No flags line (an x86 CPU of unknown word size): the model name still tells.
+    expect(virtual('vendor_id : GenuineIntel', 'model name : QEMU Virtual CPU version 2.5+')).toEqual({ value: true, reason: 'model name "QEMU Virtual CPU version 2.5+" is a QEMU virtual CPU model' });
   });
   it.each([
     ['6', '15', '4', true],

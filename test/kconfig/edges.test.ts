@@ -32,6 +32,9 @@ describe('UTF-16 is told from UTF-8 and from binary data', () => {
     expect(refused(Buffer.from([0xff, 0x00, 0x41]))).toBe('w is binary data, not a kernel config');
     expect(refused(Buffer.from([0xfe, 0x00, 0x41]))).toBe('w is binary data, not a kernel config');
     expect(decodeConfigBytes(Buffer.from([0xff, 0x41, 0x0a]), 'w')).toBe('\ufffdA\n');
+    // Half a mark in the second byte is no mark either.
+    expect(decodeConfigBytes(Buffer.from([0x41, 0xfe, 0x0a]), 'w')).toBe('A\ufffd\n');
+    expect(decodeConfigBytes(Buffer.from([0x41, 0xff, 0x0a]), 'w')).toBe('A\ufffd\n');
   });
   it('without a mark: ASCII with every other byte zero, in either order, from 8 bytes on', () => {
     expect(refused(utf16('CONFIG_KVM=y\n', true))).toMatch(/^w is UTF-16 text/);
@@ -41,6 +44,9 @@ describe('UTF-16 is told from UTF-8 and from binary data', () => {
     // Zeros on both sides, or not on every other byte: binary data.
     expect(refused(Buffer.from([0x41, 0, 0, 0x41, 0x41, 0, 0x41, 0, 0x41, 0]))).toBe('w is binary data, not a kernel config');
     expect(refused(Buffer.from([0x41, 0, 0x41, 0x41, 0x41, 0, 0x41, 0, 0x41, 0]))).toBe('w is binary data, not a kernel config');
+    // All zeros are not text of any kind.
+    expect(refused(Buffer.alloc(16))).toBe('w is binary data, not a kernel config');
+    expect(refused(Buffer.alloc(17))).toBe('w is binary data, not a kernel config');
     // Only the first 64 bytes are judged: a long UTF-16 file with a stray byte later is still UTF-16.
     expect(refused(Buffer.concat([utf16('#'.repeat(40), true), Buffer.from([1, 1, 1])]))).toMatch(/^w is UTF-16 text/);
     // An odd sample length: the half is rounded down.
@@ -78,6 +84,8 @@ describe('parseKconfig: line ends and the header', () => {
     for (const expected of [['A'], []]) {
       expect(parseKconfig('# CONFIG_A is not set really\n', expected).values.get('A')).toBeUndefined();
       expect(parseKconfig('# CONFIG_A is not set\r', expected).values.get('A')).toBe('n');
+      expect(parseKconfig('# CONFIG_A is not setX\n', expected).values.get('A')).toBeUndefined();
+      expect(parseKconfig('CONFIG_A="x\ry"\r\n', expected).values.get('A')).toBe('"x\ry"');
       expect(parseKconfig('# CONFIG_A is not set\rX\n', expected).values.get('A')).toBeUndefined();
       expect(parseKconfig('CONFIG_A=y\n# CONFIG_A is not set\r\n', expected).values.get('A')).toBe('n');
       expect(parseKconfig('# CONFIG_A is not set\r\r\n', expected).values.get('A')).toBeUndefined();
