@@ -10,7 +10,8 @@ import { parseKernelVersion } from '../../src/version/parse.js';
  * Whole recommendations, every approach in rank order with every reason, for machines that take
  * the engine down each of its paths: a kernel that has it, one too old, one too new (a removal),
  * none known, no architecture, vendor kernels (a backport, a feature left out, a rebuild that may
- * differ), an architecture whose CPU flags say nothing, a machine described in words. Each answer
+ * differ), an architecture whose CPU flags say nothing, a machine described in words, what the running
+ * system shows (modules, device nodes, cgroups, a container, a non-mainline KVM backend). Each answer
  * was read line by line against the knowledge base's releases and the vendors' records.
  */
 const { rules } = loadRulesDirectory(fileURLToPath(new URL('../../rules', import.meta.url)));
@@ -505,6 +506,194 @@ const cases: Array<[string, MachineProfile, Wishes, Expected[]]> = [
         reasons: [
           'against: not in mainline Linux on x86_64 (lguest)',
           'against: Linux guests need lguest, which mainline does not have on x86_64'
+        ] },
+    ],
+  ],
+  [
+    'a KVM host in a container: modules loaded, no vhost-net or tun, hybrid cgroups, for performance',
+    machine({ kvmUsable: true, kvmModules: ['kvm', 'kvm_intel'], loadedModules: ['kvm', 'kvm_intel', 'vhost_net'], vhostNet: false, tun: false, cgroups: 'hybrid', inContainer: true }),
+    wishes({ goals: ['performance'] }),
+    [
+      { id: 'kvm', eligible: true, confirmed: true, minKernel: '2.6.20', maxKernel: null, guestMinKernel: '2.6.25', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: the CPU has vmx',
+          'for: kernel 6.1 has it (needs 2.6.20)',
+          'for: kvm_intel is loaded',
+          'caveat: /dev/vhost-net is missing: guest networking runs in the VMM, slower (modprobe vhost_net)',
+          'caveat: /dev/net/tun is missing: tap networking for guests needs it (modprobe tun)',
+          'for: strong on performance'
+        ] },
+      { id: 'containers', eligible: true, confirmed: true, minKernel: '2.6.26', maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 2.6.26)',
+          'caveat: already inside a container: nested containers need the outer runtime to allow them',
+          'caveat: the cgroup controllers are mounted as v1, beside a v2 hierarchy (hybrid): runtimes that need cgroup v2 (rootless ones with resource limits, for one) need the unified hierarchy (systemd.unified_cgroup_hierarchy=1)',
+          'for: strong on performance'
+        ] },
+      { id: 'xen-hvm', eligible: true, confirmed: true, minKernel: '3.0', maxKernel: null, guestMinKernel: '2.6.36', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: the CPU has vmx',
+          'for: kernel 6.1 has it (needs 3.0)'
+        ] },
+      { id: 'xen-pv', eligible: true, confirmed: true, minKernel: '3.0', maxKernel: null, guestMinKernel: '2.6.27', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 3.0)'
+        ] },
+      { id: 'uml', eligible: true, confirmed: true, minKernel: '2.6.11', maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 2.6.11)'
+        ] },
+      { id: 'qemu-tcg', eligible: true, confirmed: true, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'against: weak on performance'
+        ] },
+      { id: 'lguest', eligible: false, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'against: not in mainline Linux on x86_64 (lguest)',
+          'against: Linux guests need lguest, which mainline does not have on x86_64'
+        ] },
+    ],
+  ],
+  [
+    'a machine described in words: Intel, no hardware virtualization',
+    machine({ cpuFlags: null, hardwareVirtualization: false, cpuVendor: 'intel' }),
+    wishes(),
+    [
+      { id: 'containers', eligible: true, confirmed: true, minKernel: '2.6.26', maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 2.6.26)'
+        ] },
+      { id: 'xen-pv', eligible: true, confirmed: true, minKernel: '3.0', maxKernel: null, guestMinKernel: '2.6.27', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 3.0)'
+        ] },
+      { id: 'qemu-tcg', eligible: true, confirmed: true, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests'
+        ] },
+      { id: 'uml', eligible: true, confirmed: true, minKernel: '2.6.11', maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 2.6.11)'
+        ] },
+      { id: 'kvm', eligible: false, confirmed: false, minKernel: '2.6.20', maxKernel: null, guestMinKernel: '2.6.25', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'against: no hardware virtualization, as answered (needs vmx or svm)',
+          'for: kernel 6.1 has it (needs 2.6.20)'
+        ] },
+      { id: 'xen-hvm', eligible: false, confirmed: false, minKernel: '3.0', maxKernel: null, guestMinKernel: '2.6.36', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'against: no hardware virtualization, as answered (needs vmx or svm)',
+          'for: kernel 6.1 has it (needs 3.0)'
+        ] },
+      { id: 'lguest', eligible: false, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'against: not in mainline Linux on x86_64 (lguest)',
+          'against: Linux guests need lguest, which mainline does not have on x86_64'
+        ] },
+    ],
+  ],
+  [
+    'arm64 with a usable /dev/kvm, no kernel known, cgroup v1',
+    machine({ arch: 'arm64', cpuFlags: [], kvmUsable: true, kernel: null, cgroups: 'v1' }),
+    wishes(),
+    [
+      { id: 'kvm', eligible: true, confirmed: true, minKernel: '3.11', maxKernel: null, guestMinKernel: '3.18', kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'caveat: arm64 CPUs do not show hardware virtualization in /proc/cpuinfo: a usable /dev/kvm is the evidence',
+          'for: /dev/kvm is present and usable'
+        ] },
+      { id: 'containers', eligible: true, confirmed: true, minKernel: '3.7', maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'caveat: only cgroup v1 is mounted: runtimes that need cgroup v2 (rootless ones with resource limits, for one) need the unified hierarchy (systemd.unified_cgroup_hierarchy=1)'
+        ] },
+      { id: 'xen-hvm', eligible: true, confirmed: false, minKernel: '3.11', maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'caveat: arm64 CPUs do not show hardware virtualization in /proc/cpuinfo, so it cannot be checked here'
+        ] },
+      { id: 'qemu-tcg', eligible: true, confirmed: true, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests'
+        ] },
+      { id: 'xen-pv', eligible: false, confirmed: false, minKernel: '3.11', maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'against: Linux guests need xen-domu, which mainline does not have on arm64'
+        ] },
+      { id: 'uml', eligible: false, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'against: not in mainline Linux on arm64 (uml)'
+        ] },
+      { id: 'lguest', eligible: false, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'against: not in mainline Linux on arm64 (lguest)',
+          'against: Linux guests need lguest, which mainline does not have on arm64'
+        ] },
+    ],
+  ],
+  [
+    'a VM without nested VT-x whose /dev/kvm is kvm_pvm, no cgroups mounted',
+    machine({ cpuFlags: ['lm', 'hypervisor'], virtual: true, kvmUsable: true, kvmModules: ['kvm', 'kvm_pvm'], cgroups: 'none', inContainer: true }),
+    wishes(),
+    [
+      { id: 'containers', eligible: true, confirmed: true, minKernel: '2.6.26', maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 2.6.26)',
+          'caveat: already inside a container: nested containers need the outer runtime to allow them',
+          'caveat: no cgroup hierarchy is mounted'
+        ] },
+      { id: 'qemu-tcg', eligible: true, confirmed: true, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests'
+        ] },
+      { id: 'uml', eligible: true, confirmed: true, minKernel: '2.6.11', maxKernel: null, guestMinKernel: null, kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 2.6.11)'
+        ] },
+      { id: 'xen-pv', eligible: true, confirmed: true, minKernel: '3.0', maxKernel: null, guestMinKernel: '2.6.27', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'for: kernel 6.1 has it (needs 3.0)',
+          'caveat: this machine is a virtual machine: its own hypervisor must boot inside it, which few outer hypervisors allow'
+        ] },
+      { id: 'kvm', eligible: false, confirmed: false, minKernel: '2.6.20', maxKernel: null, guestMinKernel: '2.6.25', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          'caveat: /dev/kvm is present and usable through kvm_pvm, a KVM backend that is not in mainline (kvm_pvm runs guests without hardware virtualization): KVM guests may run here, but not with the mainline hardware-assisted KVM this advice is about',
+          "against: this is a virtual machine whose CPU does not expose vmx or svm: enable nested virtualization on the outer host (kvm_intel.nested=1 or kvm_amd.nested=1, or the cloud's nested-virtualization option), or use containers or emulation",
+          'for: kernel 6.1 has it (needs 2.6.20)'
+        ] },
+      { id: 'lguest', eligible: false, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null,
+        reasons: [
+          'for: runs linux guests',
+          'against: not in mainline Linux on x86_64 (lguest)',
+          'against: Linux guests need lguest, which mainline does not have on x86_64'
+        ] },
+      { id: 'xen-hvm', eligible: false, confirmed: false, minKernel: '3.0', maxKernel: null, guestMinKernel: '2.6.36', kernelSatisfied: true,
+        reasons: [
+          'for: runs linux guests',
+          "against: this is a virtual machine whose CPU does not expose vmx or svm: enable nested virtualization on the outer host (kvm_intel.nested=1 or kvm_amd.nested=1, or the cloud's nested-virtualization option), or use containers or emulation",
+          'for: kernel 6.1 has it (needs 3.0)',
+          'caveat: this machine is a virtual machine: its own hypervisor must boot inside it, which few outer hypervisors allow'
         ] },
     ],
   ],
