@@ -134,3 +134,21 @@ describe('availability', () => {
     expect(withConfig(knowledge, checked, { reason: 'permission denied' }).config).toEqual({ known: false, reason: 'permission denied' });
   });
 });
+
+describe('which symbols prove a feature, and on which architecture', () => {
+  it('a symbol named by one feature is that feature\'s; one named by two proves neither', () => {
+    expect(owners).toEqual(
+      new Map([
+        ['SHARED', null],
+        ['ALPHA_ONLY', 'alpha'],
+        ['OLD_NAME', 'gamma'],
+        ['NEW_NAME', 'gamma'],
+      ]),
+    );
+  });
+  it('a symbol of another architecture is not read', () => {
+    const armOnly = { ...feature('delta', [{ symbol: 'X86_SYM', since: '2.6.20' }]), kconfig: [{ symbol: 'X86_SYM', since: '2.6.20', source: 'test' }, { symbol: 'ARM_SYM', since: '2.6.20', source: 'test', arch: ['arm64'] }] } as Feature;
+    expect(symbolsInRange(armOnly, 'x86_64', releaseNameKey('6.1'))).toEqual(['X86_SYM']);
+    expect(symbolsInRange(armOnly, 'arm64', releaseNameKey('6.1'))).toEqual(['X86_SYM', 'ARM_SYM']);
+  });
+});
