@@ -49,6 +49,7 @@ describe('parseKernelVersion over the corpus', () => {
 describe('cases that tests once let slip', () => {
   it.each([
     ['6.9rc1', { release: '6.9', rc: 1, local: null, sublevel: null }],
+    ['6.9-rc1-rc', { release: '6.9', rc: 1, local: '-rc', sublevel: null }],
     ['6.9-rc1', { release: '6.9', rc: 1, local: null }],
     ['6.9.0-rc1', { release: '6.9', rc: 1, sublevel: 0, local: null }],
     ['6.12.0-55.el10.x86_64', { release: '6.12', sublevel: 0, local: '-55.el10.x86_64', distribution: { id: 'rhel', version: '10', backports: 'vendor' } }],
