@@ -1,24 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { knowsMachine, recommend, type Candidate, type MachineProfile, type Wishes } from '../../src/engine/recommend.js';
-import { knowledgeBaseOf } from '../../src/rules/knowledge.js';
-import { loadRulesDirectory } from '../../src/rules/load.js';
-import { hardwareVirtualizationByArch } from '../../src/rules/types.js';
 import { parseKernelVersion } from '../../src/version/parse.js';
+import { realKnowledge } from './real-knowledge.js';
 
 /**
  * The engine on the real knowledge base (vendor records included), one machine kind at a time: each
  * reason's exact words, so that a changed branch or message is seen. test/cli/recommend-machines
  * runs the same kinds of machine through the binary.
  */
-const { rules } = loadRulesDirectory(fileURLToPath(new URL('../../rules', import.meta.url)));
-const knowledge = knowledgeBaseOf(
-  rules.features,
-  rules.releases.releases.map((release) => release.name),
-  rules.approaches,
-  rules.distributions,
-  hardwareVirtualizationByArch(rules.cpuFlags),
-);
+const knowledge = realKnowledge;
 
 const machine = (over: Partial<MachineProfile> & { kernelText?: string | null } = {}): MachineProfile => {
   const { kernelText, ...rest } = over;
@@ -208,7 +198,7 @@ describe('passthrough', () => {
 
   it('says how, and whether an IOMMU is active', () => {
     const { reasons } = ranked(machine({ iommu: true }), goal);
-    expect(reasons('kvm')).toContain(`caveat: passthrough: ${rules.approaches.find((approach) => approach.id === 'kvm')!.passthrough!.note}`);
+    expect(reasons('kvm')).toContain(`caveat: passthrough: ${knowledge.approaches.find((approach) => approach.id === 'kvm')!.passthrough!.note}`);
     expect(reasons('kvm')).toContain('for: an IOMMU is active (/sys/class/iommu)');
     expect(ranked(machine({ iommu: false }), goal).reasons('kvm')).toContain(
       'against: no IOMMU is active: turn on VT-d or AMD-Vi in the firmware, and in the kernel where it is off by default (intel_iommu=on)',
@@ -260,7 +250,7 @@ describe('live state', () => {
 describe('guests', () => {
   it('Windows gets its driver note only when asked for, and only where it runs', () => {
     const windows = ranked(machine(), wishes({ guests: ['windows'] }));
-    expect(windows.byId.kvm!.guestNotes).toEqual([rules.approaches.find((approach) => approach.id === 'kvm')!.guestNotes!.windows!.text]);
+    expect(windows.byId.kvm!.guestNotes).toEqual([knowledge.approaches.find((approach) => approach.id === 'kvm')!.guestNotes!.windows!.text]);
     expect(windows.byId['xen-hvm']!.guestNotes[0]).toMatch(/^Windows guests run on emulated devices unless the Xen PV drivers/);
     expect(windows.byId.containers!.guestNotes).toEqual([]);
     expect(ranked(machine()).byId.kvm!.guestNotes).toEqual([]);
@@ -272,7 +262,7 @@ describe('guests', () => {
     const { byId } = ranked(machine());
     expect(byId['xen-pv']).toMatchObject({ guestKernelRequired: true, guestMinKernel: '2.6.27' });
     expect(byId.kvm).toMatchObject({ guestKernelRequired: false, guestMinKernel: '2.6.25' });
-    expect(byId.kvm!.notes).toEqual(rules.approaches.find((approach) => approach.id === 'kvm')!.notes);
+    expect(byId.kvm!.notes).toEqual(knowledge.approaches.find((approach) => approach.id === 'kvm')!.notes);
   });
 });
 

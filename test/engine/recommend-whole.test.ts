@@ -1,10 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recommend, type MachineProfile, type Wishes } from '../../src/engine/recommend.js';
-import { knowledgeBaseOf } from '../../src/rules/knowledge.js';
-import { loadRulesDirectory } from '../../src/rules/load.js';
-import { hardwareVirtualizationByArch } from '../../src/rules/types.js';
 import { parseKernelVersion } from '../../src/version/parse.js';
+import { realKnowledge } from './real-knowledge.js';
 
 /**
  * Whole recommendations, every approach in rank order with every reason, for machines that take
@@ -14,14 +11,7 @@ import { parseKernelVersion } from '../../src/version/parse.js';
  * system shows (modules, device nodes, cgroups, a container, a non-mainline KVM backend). Each answer
  * was read line by line against the knowledge base's releases and the vendors' records.
  */
-const { rules } = loadRulesDirectory(fileURLToPath(new URL('../../rules', import.meta.url)));
-const knowledge = knowledgeBaseOf(
-  rules.features,
-  rules.releases.releases.map((release) => release.name),
-  rules.approaches,
-  rules.distributions,
-  hardwareVirtualizationByArch(rules.cpuFlags),
-);
+const knowledge = realKnowledge;
 const machine = (over: Partial<MachineProfile> = {}): MachineProfile => ({
   arch: 'x86_64',
   cpuFlags: ['lm', 'vmx'],
