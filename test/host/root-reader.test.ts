@@ -58,6 +58,8 @@ describe('RootReader: paths stay inside the root', () => {
     expect(reader.read('/a')).toEqual(unknown(`cannot read ${at('/a')}: too many levels of symbolic links`));
     expect(reader.read('/chain0')).toEqual(known('found\n', at('/chain0')));
     expect(reader.read('/long0')).toEqual(unknown(`cannot read ${at('/long0')}: too many levels of symbolic links`));
+    // A path that cannot be resolved is shown as given.
+    expect(reader.resolved('/a')).toBe(at('/a'));
   });
   it('the live root is read as it is', () => {
     const reader = new RootReader('/');

@@ -45,6 +45,10 @@ describe('distribution names', () => {
     expect(parseKernelVersion(input).distribution).toMatchObject({ id, name, version, backports });
   });
 
+  it('an OpenVZ kernel says what it is patched for', () => {
+    expect(parseKernelVersion('2.6.32-042stab134.3').distribution?.note).toBe('an OpenVZ kernel: patched for OpenVZ containers');
+  });
+
   it('only WSL1\'s own strings are WSL1', () => {
     // A "-Microsoft" suffix after anything else is not one of them.
     expect(parseKernelVersion('4.4.0-19041-Microsoft-x').distribution?.id).not.toBe('wsl1');

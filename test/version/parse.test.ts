@@ -158,6 +158,7 @@ const bad: Array<[string, string, RegExp]> = [
   ['2.6 alone', '2.6', /needs a third number/],
   ['a 10 MB line', '6.'.repeat(5_000_000), /characters/],
   ['beyond safe integers', '6.99999999999999999999', /too large/],
+  ['a huge number, quoted short', '99999999999999999999999.1', /\(the number 99999999999999999999\.\.\. is too large\)$/],
   ['binary bytes', '6.1\u0000\u0001\u00ff', /binary/],
   ['garbage after the numbers', '6.1foo', /unexpected "foo"/],
   ['major zero', '0.1', /no major version 0/],
