@@ -64,6 +64,13 @@ describe('the CPU', () => {
     expect(ranked(machine({ cpuFlags: ['lm'], virtual: true, kvmUsable: true, kvmModules: ['kvm', 'kvm_intel'] })).reasons('kvm')).toContain(
       'caveat: /dev/kvm is present and usable: KVM guests may run here, but not with the mainline hardware-assisted KVM this advice is about',
     );
+    // kvm_amd is mainline's too; no caveat where /dev/kvm is not usable, nor for an approach without KVM.
+    expect(ranked(machine({ cpuFlags: ['lm'], virtual: true, kvmUsable: true, kvmModules: ['kvm', 'kvm_amd'] })).reasons('kvm')).toContain(
+      'caveat: /dev/kvm is present and usable: KVM guests may run here, but not with the mainline hardware-assisted KVM this advice is about',
+    );
+    const unusable = ranked(machine({ cpuFlags: ['lm', 'hypervisor'], virtual: true, kvmUsable: false, kvmModules: ['kvm', 'kvm_pvm'] }));
+    expect(unusable.reasons('kvm').join(' ')).not.toContain('/dev/kvm is present');
+    expect(ranked(machine({ cpuFlags: ['lm', 'hypervisor'], virtual: true, kvmUsable: true, kvmModules: ['kvm', 'kvm_pvm'] })).reasons('xen-hvm').join(' ')).not.toContain('/dev/kvm');
   });
 
   it('where cpuinfo never shows it (arm64): /dev/kvm is the evidence', () => {
