@@ -170,6 +170,8 @@ describe('the kernel, with the vendor\'s record', () => {
     expect(ranked(machine({ kernelText: '2.6.32-042stab134.3' })).reasons('kvm')).toContain('caveat: OpenVZ kernels differ from mainline 2.6.32: its config tells for sure (virt-advisor check --config)');
     // A vendor with no records in the knowledge base: its name, the same caveat.
     expect(ranked(machine({ kernelText: '6.5.6-300.fc39.x86_64' })).reasons('kvm')).toContain('caveat: Fedora kernels differ from mainline 6.5: its config tells for sure (virt-advisor check --config)');
+    // A distribution that follows mainline: no caveat.
+    expect(ranked(machine({ kernelText: '6.6.10-arch1-1' })).reasons('kvm').join(' ')).not.toContain('differ from mainline');
     // A release that has it, before the release that removed it.
     expect(ranked(machine({ arch: 'i386', cpuFlags: ['vmx'], kernelText: '4.13.16' })).reasons('lguest')).toContain('for: kernel 4.13 has it (needs 2.6.23, before 4.14)');
     // Pure emulation asks nothing of the kernel: no kernel caveat at all.
