@@ -27,6 +27,9 @@ export interface AuditReport {
   verdicts: TargetVerdict[];
 }
 
+/** One config of a run over many: its audit, or why it could not be audited. */
+export type ConfigResult = { file: string; report: AuditReport } | { file: string; error: string };
+
 /** What a config audit is asked: everything but the config itself is optional. */
 export interface AuditOptions {
   /** Target ids; default: those for the config's architecture and release. */

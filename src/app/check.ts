@@ -24,6 +24,11 @@ export interface CheckedKernel {
   config: CheckedConfig | null;
 }
 
+/** One version's outcome in a run of many: where it came from, and its answer or why there is none. */
+export type CheckResult =
+  | { line: number | null; label: string | null; input: string; checked: CheckedKernel }
+  | { line: number | null; label: string | null; input: string; error: string };
+
 /** What a kernel's config said, feature by feature, or why none was read. */
 export type CheckedConfig =
   | {
