@@ -92,30 +92,44 @@ describe('the version parser', () => {
 });
 
 describe('check --stdin through the real binary', () => {
-  it('answers the good lines and reports the bad ones, in input order, whatever the mix', () => {
+  it('answers every version line in place (a record or an error record), in input order, whatever the mix', () => {
+    const line = fc.oneof(
+      fc.constantFrom(...corpus),
+      fc.string({ maxLength: 30 }).filter((text) => !text.includes('\n')),
+      // Labelled lines: a host name, a tab, a version (or anything).
+      fc.tuple(fc.string({ maxLength: 12 }).filter((text) => !/[\n\t]/.test(text)), fc.oneof(fc.constantFrom(...corpus), fc.string({ maxLength: 20 }).filter((text) => !text.includes('\n')))).map(([label, version]) => `${label}\t${version}`),
+    );
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...corpus), fc.string({ maxLength: 30 }).filter((text) => !text.includes('\n'))), { minLength: 1, maxLength: 40 }), (lines) => {
+      fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), (lines) => {
         const result = runCli(['check', '--stdin', '--json', '--arch', 'x86_64'], { input: lines.join('\n') });
-        const meaningful = lines.map((line, index) => [index + 1, line] as const).filter(([, line]) => line.trim() !== '' && !line.trim().startsWith('#'));
-        const good = meaningful.filter(([, line]) => {
-          try {
-            parseKernelVersion(line);
-            return true;
-          } catch {
-            return false;
+        const meaningful = lines.map((text, index) => [index + 1, text] as const).filter(([, text]) => text.trim() !== '' && !text.trim().startsWith('#'));
+        // What each line should give, read plainly: LABEL<TAB>VERSION or a bare version.
+        const expected = meaningful.map(([number, text]) => {
+          const tab = text.indexOf('\t');
+          const label = tab === -1 ? undefined : text.slice(0, tab).trim() || undefined;
+          const version = tab === -1 ? text : text.slice(tab + 1);
+          let good = !(tab !== -1 && (version.includes('\t') || version.trim() === ''));
+          if (good) {
+            try {
+              parseKernelVersion(version);
+            } catch {
+              good = false;
+            }
           }
+          return { line: number, label, input: good ? version.trim() : undefined, good };
         });
-        expect(jsonLines(result.stdout).map((record) => record.input)).toEqual(good.map(([, line]) => line.trim()));
+        const records = jsonLines(result.stdout);
+        expect(records.map((record) => ({ line: record.line, label: record.label, input: record.error === undefined ? record.input : undefined, good: record.error === undefined }))).toEqual(expected);
         // Warnings (a version string naming another architecture than --arch) are not errors.
-        const errors = result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('virt-advisor: warning: '));
+        const errors = result.stderr.split('\n').filter((text) => text !== '' && !text.startsWith('virt-advisor: warning: '));
         if (meaningful.length === 0) {
           // Nothing to answer is an error of its own: an empty inventory must not pass.
           expect(errors).toEqual(['virt-advisor: no kernel versions on standard input']);
           expect(result.status).toBe(2);
           return;
         }
-        expect(errors.map((error) => Number(/^virt-advisor: line (\d+):/.exec(error)?.[1]))).toEqual(meaningful.filter((entry) => !good.includes(entry)).map(([number]) => number));
-        expect(result.status).toBe(meaningful.length === 0 ? 2 : good.length === meaningful.length ? 0 : 2);
+        expect(errors.map((error) => Number(/^virt-advisor: line (\d+)[:( ]/.exec(error)?.[1]))).toEqual(expected.filter((entry) => !entry.good).map((entry) => entry.line));
+        expect(result.status).toBe(expected.every((entry) => entry.good) ? 0 : 2);
       }),
       params(25),
     );

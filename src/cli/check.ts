@@ -1,13 +1,16 @@
 import { UserError } from '../errors.js';
-import { availability, createKernelChecker, withConfig as addConfig, type CheckedKernel } from '../app/check.js';
+import { availability, createKernelChecker, withConfig as addConfig, type CheckedKernel, type CheckResult } from '../app/check.js';
 import type { KernelConfigInput } from '../app/kernel-config.js';
 import { currentArch, type Arch } from '../arch.js';
 import { createCheckJsonFormatter, formatCheckText, knownReleases, vendorName } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
-import { colorOf, knowledgeBase, listOption, noteExit, resolveArch, unknownFeature, type CliContext } from './context.js';
+import { colorOf, knowledgeBase, listOption, noteExit, outputFormat, resolveArch, unknownFeature, type CliContext } from './context.js';
 import { BufferedWriter, readLineBatches, terminalWidth } from './io.js';
 import { wrapText } from '../format/wrap.js';
-import { escapeText } from '../escape.js';
+import { escapeText, jsonString } from '../escape.js';
+import { styleFor } from '../format/style.js';
+import { SCHEMA_VERSIONS } from '../format/schema-versions.js';
+import { VERSION } from './version.js';
 
 export interface CheckArgs {
   versions?: string[];
@@ -20,6 +23,40 @@ export interface CheckArgs {
   stdin?: boolean;
   config?: string;
   root?: string;
+  format?: string;
+}
+
+/** One distinct version text's answer, kept while the same text comes again. */
+type Answer = { error: string } | { checked: CheckedKernel; lacks: string | null; rendered: string | null };
+
+const ANSWER_CACHE_SIZE = 1024;
+
+/** `LABEL<TAB>VERSION` or a bare version. */
+export function splitLabel(line: string): { label: string | null; version: string; problem?: string } {
+  const tab = line.indexOf('\t');
+  if (tab === -1) return { label: null, version: line };
+  const label = line.slice(0, tab).trim();
+  const version = line.slice(tab + 1);
+  const shownLabel = label === '' ? null : label;
+  if (version.includes('\t')) return { label: shownLabel, version, problem: 'expected LABEL<TAB>VERSION, but the line has more than two tab-separated fields (cut -f1,2 keeps two)' };
+  if (version.trim() === '') return { label: shownLabel, version, problem: 'no kernel version after the label' };
+  return { label: shownLabel, version };
+}
+
+const RECORD_START = `{"schemaVersion":${SCHEMA_VERSIONS.check},`;
+
+/** A JSON record with its place on standard input: the line number, and the label when there is one. */
+function withPlace(record: string, at: { line: number; label: string | null }): string {
+  const place = `"line":${at.line},${at.label === null ? '' : `"label":${jsonString(at.label)},`}`;
+  return RECORD_START + place + record.slice(RECORD_START.length);
+}
+
+/** The record a bad line leaves in place, so that stdout has one record per version line. */
+function errorRecord(at: { line: number; label: string | null } | null, input: string | null, error: string): string {
+  const place = at ? `"line":${at.line},${at.label === null ? '' : `"label":${jsonString(at.label)},`}` : '';
+  // No version is longer: a longer line is not repeated back (the error message quotes its start).
+  const shown = input === null || input.trim().length > 256 ? '' : `"input":${jsonString(input.trim())},`;
+  return `{${place}${shown}"error":${jsonString(error)}}\n`;
 }
 
 /** One kernel to check with its config: this machine's (no version given), or --config FILE's. */
@@ -117,7 +154,11 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   });
   const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));
   const releases = knownReleases(knowledge.releases);
-  const toJson = args.json ? createCheckJsonFormatter(releases) : null;
+  const format = outputFormat(args, ['text', 'json', 'prometheus', 'junit']);
+  if (format === 'junit' && required.length === 0) throw new UserError('--format junit reports each --require feature as a test case: give --require');
+  const toJson = format === 'json' ? createCheckJsonFormatter(releases) : null;
+  // Metrics and JUnit are whole documents: the answers are gathered and written at the end.
+  const gathered: CheckResult[] | null = format === 'prometheus' || format === 'junit' ? [] : null;
   const color = colorOf(context);
   const width = terminalWidth(context.stdout);
   // On a terminal each answer shows at once; into a pipe output is gathered into large writes.
@@ -129,26 +170,20 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     out.flush();
     context.stderr.write(`virt-advisor: ${escapeText(text)}\n`);
   };
+  const withConfigOf = (checked: CheckedKernel) => addConfig(knowledge, checked, withConfig!.config);
 
-  const handle = (text: string, where: string | null): Promise<void> | undefined => {
+  /** Everything one version's answer says, whatever line it is on: worked out once per distinct text. */
+  const evaluate = (text: string): Answer => {
     let version;
     try {
       version = parseKernelVersion(text);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      badInput = true;
-      noteExit(context, 2);
-      report(`${where ? `${where}: ` : ''}${error.message}`);
-      return undefined;
+      return { error: error.message };
     }
     let checked = check(version);
     if (!('error' in checked) && withConfig) checked = withConfigOf(checked);
-    if ('error' in checked) {
-      badInput = true;
-      noteExit(context, 2);
-      report(`${where ? `${where}: ` : ''}${checked.error}`);
-      return undefined;
-    }
+    if ('error' in checked) return { error: checked.error };
     const { verdicts, arch } = checked;
     const known = checked;
     const unknowns = requiredIndexes.filter((index) => availability(known, index) === 'unknown').map((index) => verdicts[index]!.id);
@@ -159,9 +194,8 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       })
       .map((index) => verdicts[index]!.id);
     const leftOut = requiredIndexes.filter((index) => verdicts[index]!.supported && availability(known, index) === false).map((index) => verdicts[index]!.id);
+    let lacks: string | null = null;
     if (missing.length > 0) {
-      unmet = true;
-      noteExit(context, 1);
       const unknownWords = unknowns.length > 0 && !args.allowUnknown ? `; unknown, counted as not met (--allow-unknown counts them as met): ${unknowns.join(', ')}` : '';
       // For a vendor or patched kernel the mainline answer may be wrong: say how to know for sure.
       const backports = version.distribution?.backports;
@@ -172,14 +206,65 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
           ? ` (this ${vendorName(version, checked.vendor)} kernel's own config tells for sure: virt-advisor check --config)`
           : '';
       const configWords = leftOut.length > 0 ? `; the version has them, but this kernel's config leaves out: ${leftOut.join(', ')}` : '';
-      report(`${version.input} (${arch}) lacks required: ${missing.join(', ')}${configWords}${unknownWords}${hint}`);
+      lacks = `${version.input} (${arch}) lacks required: ${missing.join(', ')}${configWords}${unknownWords}${hint}`;
     }
-    if (checked.archConflict) report(`warning: ${version.input}: ${checked.archConflict}`);
-    return out.write(toJson ? toJson(checked) : wrapText(formatCheckText(knowledge, checked, color, releases), width) + (args.stdin || versions.length > 1 ? '\n' : ''));
+    return { checked, lacks, rendered: null };
+  };
+
+  // A fleet inventory repeats the same few kernels: each distinct text is answered once. The cache
+  // is emptied when full, so memory stays bounded whatever the input.
+  const answers = new Map<string, Answer>();
+  const answer = (text: string): Answer => {
+    let found = answers.get(text);
+    if (found === undefined) {
+      if (answers.size >= ANSWER_CACHE_SIZE) answers.clear();
+      found = evaluate(text);
+      answers.set(text, found);
+    }
+    return found;
+  };
+
+  let shownLabel: string | null = null;
+  let blocks = 0;
+  /** Writes the answer for one version; `at` is where it came from on standard input. */
+  const handle = (text: string, at: { line: number; label: string | null } | null): Promise<void> | undefined => {
+    const where = at ? `line ${at.line}${at.label === null ? '' : ` (${at.label})`}: ` : '';
+    const found = at ? answer(text) : evaluate(text);
+    if ('error' in found) {
+      badInput = true;
+      noteExit(context, 2);
+      report(`${where}${found.error}`);
+      if (gathered) gathered.push({ line: at?.line ?? null, label: at?.label ?? null, input: text.trim(), error: found.error });
+      return toJson ? out.write(errorRecord(at, text, found.error)) : undefined;
+    }
+    const { checked } = found;
+    if (found.lacks !== null) {
+      unmet = true;
+      noteExit(context, 1);
+      report(`${where}${found.lacks}`);
+    }
+    if (checked.archConflict) report(`warning: ${where}${checked.version.input}: ${checked.archConflict}`);
+    if (gathered) {
+      gathered.push({ line: at?.line ?? null, label: at?.label ?? null, input: checked.version.input, checked });
+      return undefined;
+    }
+    if (toJson) {
+      found.rendered ??= toJson(checked);
+      return out.write(at ? withPlace(found.rendered, at) : found.rendered);
+    }
+    found.rendered ??= wrapText(formatCheckText(knowledge, checked, color, releases), width);
+    // With labels, the answers are grouped under each label as it comes (sort the input by label
+    // to have each once).
+    let heading = '';
+    if (at && at.label !== shownLabel) {
+      shownLabel = at.label;
+      heading = `${blocks > 0 ? '\n' : ''}${styleFor(color).bold(`== ${escapeText(at.label ?? '(no label)')} ==`)}\n`;
+    }
+    blocks++;
+    return out.write(heading + found.rendered + (args.stdin || versions.length > 1 ? '\n' : ''));
   };
 
   for (const warning of withConfig?.warnings ?? []) report(`warning: ${warning}`);
-  const withConfigOf = (checked: CheckedKernel) => addConfig(knowledge, checked, withConfig!.config);
 
   let linesRead = 0;
   if (args.stdin) {
@@ -188,13 +273,25 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
         if (line === null) {
           badInput = true;
           noteExit(context, 2);
-          report(`line ${lineNumber}: not a kernel version: the line is too long`);
+          const message = 'not a kernel version: the line is too long';
+          report(`line ${lineNumber}: ${message}`);
+          if (gathered) gathered.push({ line: lineNumber, label: null, input: '', error: message });
+          if (toJson) await out.write(errorRecord({ line: lineNumber, label: null }, null, message));
           continue;
         }
         const trimmed = line.trim();
         if (trimmed === '' || trimmed.startsWith('#')) continue;
         linesRead++;
-        const waiting = handle(line, `line ${lineNumber}`);
+        const { label, version, problem } = splitLabel(line);
+        if (problem) {
+          badInput = true;
+          noteExit(context, 2);
+          report(`line ${lineNumber}${label === null ? '' : ` (${label})`}: ${problem}`);
+          if (gathered) gathered.push({ line: lineNumber, label, input: trimmed, error: problem });
+          if (toJson) await out.write(errorRecord({ line: lineNumber, label }, null, problem));
+          continue;
+        }
+        const waiting = handle(version, { line: lineNumber, label });
         if (waiting) await waiting;
       }
       // The input has nothing more for now: what is answered goes out before waiting for more,
@@ -210,8 +307,19 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       if (waiting) await waiting;
     }
   }
+  if (gathered && gathered.length > 0) {
+    if (format === 'prometheus') {
+      const { checkMetrics } = await import('../format/prometheus.js');
+      await out.write(checkMetrics(gathered, required, VERSION));
+    } else {
+      const { checkJunit } = await import('../format/junit.js');
+      await out.write(checkJunit(gathered, required, knowledge));
+    }
+  }
   await out.flush();
   // An empty inventory is most likely a broken command before us: it must not pass --require.
   if (args.stdin && linesRead === 0 && !badInput) throw new UserError('no kernel versions on standard input');
+  // Monitoring reads the values, not the exit code: only a failure of the tool itself is one.
+  if (format === 'prometheus') return 0;
   return badInput ? 2 : unmet ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import { GOALS } from '../rules/approaches.js';
 import { loadTargets } from '../rules/targets.js';
 import { CPU_VENDORS, GUEST_OSES, HARDWARE_VIRT_ANSWERS } from '../rules/types.js';
 import { knowledgeBase, type CliContext } from './context.js';
-import { SHELLS, type ChoiceSet } from './spec.js';
+import { FORMATS, SHELLS, type ChoiceSet } from './spec.js';
 
 /** The values of an enumerated option, for --help, the man page and completion. */
 export function choicesOf(set: ChoiceSet, context: CliContext): string[] {
@@ -24,6 +24,11 @@ export function choicesOf(set: ChoiceSet, context: CliContext): string[] {
       return knowledgeBase(context).features.map((feature) => feature.id);
     case 'targets':
       return targetIds(context);
+    case 'hostFormats':
+    case 'configFormats':
+    case 'checkFormats':
+    case 'reportFormats':
+      return [...FORMATS[set]];
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { UserError } from '../errors.js';
+import { quote } from '../escape.js';
+import { didYouMean } from '../suggest.js';
 import { normalizeArch, currentArch, type Arch } from '../arch.js';
 import { unknownArch } from '../app/errors.js';
 
@@ -63,3 +65,17 @@ export function resolveArch(given: string | undefined): Arch {
 }
 
 export { listOption } from '../listing.js';
+
+/**
+ * The output format asked for: --format, or --json (the same as --format json), else text. A value
+ * the command does not offer is a usage error.
+ */
+export function outputFormat<T extends string>(args: { json?: boolean; format?: string }, offered: readonly T[]): T {
+  const format = args.format;
+  if (format === undefined) return (args.json ? 'json' : 'text') as T;
+  if (!(offered as readonly string[]).includes(format)) {
+    throw new UserError(`--format: ${quote(format)} is not one of ${offered.join(', ')}${didYouMean(format, offered)}`);
+  }
+  if (args.json && format !== 'json') throw new UserError(`give --json or --format ${format}, not both`);
+  return format as T;
+}

@@ -18,6 +18,7 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   list: async () => (await import('./features.js')).runList,
   explain: async () => (await import('./features.js')).runExplain,
   config: async () => (await import('./config.js')).runConfig,
+  report: async () => (await import('./report.js')).runReport,
   completion: async () => (await import('./completion.js')).runCompletion,
 };
 

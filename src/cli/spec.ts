@@ -5,7 +5,15 @@
  */
 
 /** Closed sets of values an option takes; resolved from the knowledge base when they come from it. */
-export type ChoiceSet = 'arches' | 'targets' | 'features' | 'guests' | 'goals' | 'shells' | 'answers' | 'vendors';
+export type ChoiceSet = 'arches' | 'targets' | 'features' | 'guests' | 'goals' | 'shells' | 'answers' | 'vendors' | 'hostFormats' | 'configFormats' | 'checkFormats' | 'reportFormats';
+
+/** The output formats each command offers besides text (--json is the same as --format json). */
+export const FORMATS = {
+  hostFormats: ['text', 'json', 'prometheus'],
+  configFormats: ['text', 'json', 'prometheus', 'junit'],
+  checkFormats: ['text', 'json', 'prometheus', 'junit'],
+  reportFormats: ['text', 'json', 'csv'],
+} as const;
 
 export interface OptionSpec {
   name: string;
@@ -50,6 +58,7 @@ export interface ExitCodeSpec {
 
 const json = (what: string): OptionSpec => ({ name: 'json', type: 'boolean', describe: what });
 const root = (what: string): OptionSpec => ({ name: 'root', type: 'string', value: 'DIR', describe: what, defaultText: '/' });
+const format = (choices: keyof typeof FORMATS, what: string): OptionSpec => ({ name: 'format', type: 'string', value: 'FORMAT', choices, describe: what, defaultText: 'text' });
 const arch = (what: string): OptionSpec => ({ name: 'arch', type: 'string', value: 'ARCH', choices: 'arches', describe: what });
 
 export const COMMANDS: CommandSpec[] = [
@@ -91,9 +100,14 @@ export const COMMANDS: CommandSpec[] = [
     description:
       'Reports the CPU, architecture, kernel release and config, /dev/kvm and the KVM modules, nested virtualization, Xen, hypervisor, container and IOMMU facts, each with the file it was read from; a fact that cannot be read is reported as unknown with the reason.',
     positionals: [],
-    options: [root('read the machine whose filesystem is mounted here (an image, a chroot)'), json('print the facts as JSON')],
+    options: [
+      root('read the machine whose filesystem is mounted here (an image, a chroot)'),
+      json('print the facts as JSON'),
+      format('hostFormats', "text, json, or prometheus: metrics for node_exporter's textfile collector (the facts, and which approaches are eligible); exit 0 unless virt-advisor itself failed"),
+    ],
     examples: [
       { command: 'virt-advisor host', meaning: 'this machine' },
+      { command: 'virt-advisor host --format prometheus > /var/lib/node_exporter/textfile/virt_advisor.prom', meaning: 'for node_exporter (write to a temporary file and rename it, so a scrape never reads half of it)' },
       { command: 'virt-advisor host --root /mnt/image --json', meaning: 'a mounted system image, as JSON' },
     ],
   },
@@ -108,9 +122,10 @@ export const COMMANDS: CommandSpec[] = [
       json('print one JSON object per version, one per line (JSON Lines)'),
       { name: 'require', type: 'string', value: 'ID', choices: 'features', repeatable: true, describe: 'features that must be supported (repeatable or comma-separated); exit 1 if one is not, or is unknown' },
       { name: 'allow-unknown', type: 'boolean', describe: 'with --require: count a feature that cannot be told for a vendor kernel (unknown) as met' },
-      { name: 'stdin', type: 'boolean', describe: 'read versions from standard input, one per line; blank lines and # comments are skipped' },
+      { name: 'stdin', type: 'boolean', describe: 'read versions from standard input, one per line, bare or as LABEL<TAB>VERSION (a host name, any label); blank lines and # comments are skipped. With --json every record carries its line and label, and a bad line leaves an error record in its place' },
       { name: 'config', type: 'string', value: 'FILE', describe: "a kernel config (plain, gzip, or - for standard input) to read beside one version: each feature's config state; the version defaults to the config header's" },
       root("with no version: check the kernel running at this root (its release, config and loaded modules)"),
+      format('checkFormats', 'text, json (as --json), prometheus (metrics per version and feature; exit 0 unless virt-advisor itself failed), or junit (with --require: one test suite per version, one test case per required feature)'),
     ],
     examples: [
       { command: 'virt-advisor check', meaning: "this machine's kernel, with its config and loaded modules" },
@@ -118,7 +133,8 @@ export const COMMANDS: CommandSpec[] = [
       { command: 'virt-advisor check 4.18.0-513.el8.x86_64', meaning: "a RHEL 8.9 kernel, with Red Hat's backports" },
       { command: 'virt-advisor check --config /boot/config-6.1.0-18-amd64 --require vhost-net', meaning: "another kernel's config: exit 1 unless it has vhost-net" },
       { command: 'virt-advisor check 2.6.23 3.0 --arch i386 --require lguest', meaning: 'two releases on 32-bit x86; exit 1 where lguest is missing' },
-      { command: 'cut -f2 inventory.tsv | virt-advisor check --stdin --json --require amd-sev-snp', meaning: 'a fleet inventory as JSON Lines' },
+      { command: 'virt-advisor check --stdin --json --require amd-sev-snp < inventory.tsv', meaning: 'a fleet inventory of HOST<TAB>VERSION lines as JSON Lines, each record labelled with its host' },
+      { command: 'virt-advisor check 5.14.0-427.13.1.el9_4.x86_64 --require vfio,vhost-net --format junit > kernel.xml', meaning: 'each requirement as a test case for a CI system' },
     ],
   },
   {
@@ -147,19 +163,35 @@ export const COMMANDS: CommandSpec[] = [
     name: 'config',
     summary: 'audit a kernel .config for a use: KVM host or guest, Xen, containers, VFIO',
     description:
-      "Audits a kernel .config (plain, gzip-compressed as /proc/config.gz, or - for standard input) for what a use of the kernel needs. Without a file, the running kernel's config is used (/proc/config.gz, /boot/config-<release>, /lib/modules/<release>/config). The kernel version comes from the config's header, never from the running kernel.",
-    positionals: [{ name: 'file', usage: '[file]', describe: "a .config, a gzip-compressed one, or - for standard input; default: the running kernel's", file: true }],
+      "Audits a kernel .config (plain, gzip-compressed as /proc/config.gz, or - for standard input) for what a use of the kernel needs. Without a file, the running kernel's config is used (/proc/config.gz, /boot/config-<release>, /lib/modules/<release>/config). The kernel version comes from the config's header, never from the running kernel. Several files, or a directory (every regular file in it that is a kernel config; not its subdirectories), are audited in one run: a table of config by target, or JSON Lines; a config that cannot be read is reported and the others are still audited; the exit code is the worst of all.",
+    positionals: [{ name: 'files', usage: '[files..]', describe: "configs: files (plain or gzip), directories (every kernel config in them), or - for standard input; default: the running kernel's", file: true }],
     options: [
       { name: 'for', type: 'string', value: 'TARGET', choices: 'targets', repeatable: true, describe: "targets to audit (repeatable or comma-separated); default: those for the config's architecture and release" },
       { name: 'kernel', type: 'string', value: 'VERSION', describe: 'the kernel version the config is for (default: from its header)' },
       arch('the architecture (default: from the header or the config)'),
-      json('print the audit as JSON'),
+      json('print the audit as JSON; with several configs or a directory, JSON Lines: one record per config, or an error record for one that cannot be read'),
+      format('configFormats', "text, json (as --json), prometheus (metrics per config and target; exit 0 unless virt-advisor itself failed), or junit (one test suite per config, one test case per requirement)"),
       { name: 'fragment', type: 'boolean', describe: 'print CONFIG_X=y lines that enable what is missing, for scripts/kconfig/merge_config.sh' },
       root("find the running kernel's config under this root directory"),
     ],
     examples: [
       { command: 'virt-advisor config /boot/config-$(uname -r) --for kvm-host', meaning: 'can this kernel host KVM guests?' },
       { command: 'virt-advisor config .config --for containers --fragment > fix.config', meaning: 'what to enable for containers' },
+      { command: 'virt-advisor config /boot --for kvm-host', meaning: 'every kernel config in /boot, as a table of config by target' },
+      { command: 'virt-advisor config build/.config --for kvm-host --format junit > kernel-config.xml', meaning: 'each requirement as a test case for a CI system' },
+    ],
+  },
+  {
+    name: 'report',
+    summary: 'one view of results collected from many hosts',
+    description:
+      'Reads the JSON of host --json, config --json and check --json collected from many machines (one file per host, or a directory with one file or subdirectory per host as Ansible fetches them; a check --stdin record labelled with a host belongs to that host) and prints a fleet table: per host its kernel, architecture, whether it is virtual, the approaches eligible on its facts, KVM, nested virtualization, IOMMU and the config targets satisfied; then per approach, target and feature, how many hosts can and which cannot, with the reason. A file that cannot be read is reported (exit 2) and the others are still used.',
+    positionals: [{ name: 'inputs', usage: '[inputs..]', describe: 'files of JSON or JSON Lines, directories of them (.json, .jsonl, .ndjson), or - for standard input', file: true }],
+    options: [json('print the fleet as JSON'), format('reportFormats', 'text, json (as --json), or csv: one row per host, for a spreadsheet')],
+    examples: [
+      { command: 'virt-advisor report results/', meaning: 'results/<host>/host.json and config.json, fetched from each host' },
+      { command: 'virt-advisor report results/ --format csv > fleet.csv', meaning: 'the same as a spreadsheet' },
+      { command: 'virt-advisor check --stdin --json < inventory.tsv | virt-advisor report -', meaning: 'which hosts of a HOST<TAB>VERSION inventory have which features' },
     ],
   },
   {

@@ -145,6 +145,10 @@ export type CheckRecord = ReturnType<typeof checkRecord>;
  */
 export function createCheckJsonFormatter(releases?: KnownReleases) {
   const featuresJson = new WeakMap<readonly FeatureVerdict[], string>();
+  // Everything after the version's own numbers depends on fewer things than the whole string:
+  // kernels of one release and vendor release share it, so a fleet's thousands of builds of one
+  // kernel serialise it once. Bounded: emptied when full.
+  const tailsOf = new WeakMap<readonly FeatureVerdict[], Map<string, string>>();
   return (checked: CheckedKernel): string => {
     // A kernel checked with its config is one record per run: no need to be quick.
     if (checked.config !== null) return `${jsonLine(checkRecord(checked, releases))}\n`;
@@ -153,14 +157,34 @@ export function createCheckJsonFormatter(releases?: KnownReleases) {
       features = jsonLine(checked.verdicts.map(featureJson));
       featuresJson.set(checked.verdicts, features);
     }
-    // Written out by hand: this runs once per line of a fleet inventory. Same fields as kernelJson.
     const v = checked.version;
+    const d = v.distribution;
+    const vendor = checked.vendor;
+    // What the distribution part and the notes are made of (see kernelJson and checkedNotes).
+    const key =
+      `${v.release}|${v.rc}|${d === null ? `${v.local === null ? '-' : `L${v.local}`}` : `${d.id}|${d.name}|${d.version}|${d.backports}|${d.note}`}|` +
+      `${vendor === null ? '-' : `${vendor.rules.name}|${vendor.rules.backports}|${vendor.label}|${vendor.exact}|${vendor.source}`}|` +
+      `${checked.arch}|${checked.archFrom}|${checked.archEvidence}|${checked.archConflict}`;
+    // The key does not name the verdicts: each set of them has its own tails.
+    let tails = tailsOf.get(checked.verdicts);
+    if (tails === undefined) {
+      tails = new Map();
+      tailsOf.set(checked.verdicts, tails);
+    }
+    let tail = tails.get(key);
+    if (tail === undefined) {
+      if (tails.size >= 64) tails.clear();
+      tail =
+        `"distribution":${d === null ? 'null' : jsonLine(kernelJson(v, vendor).distribution)}},"arch":"${checked.arch}",` +
+        `"archFrom":"${checked.archFrom}","archEvidence":${checked.archEvidence === null ? 'null' : jsonString(checked.archEvidence)},` +
+        `"notes":${jsonLine(checkedNotes(checked, releases))},"config":null,"features":${features}}\n`;
+      tails.set(key, tail);
+    }
+    // Written out by hand: this runs once per line of a fleet inventory. Same fields as kernelJson.
     return (
       `{"schemaVersion":${SCHEMA_VERSIONS.check},"input":${jsonString(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
       `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : jsonString(v.local)},` +
-      `"distribution":${v.distribution === null ? 'null' : jsonLine(kernelJson(v, checked.vendor).distribution)}},"arch":"${checked.arch}",` +
-      `"archFrom":"${checked.archFrom}","archEvidence":${checked.archEvidence === null ? 'null' : jsonString(checked.archEvidence)},` +
-      `"notes":${jsonLine(checkedNotes(checked, releases))},"config":null,"features":${features}}\n`
+      tail
     );
   };
 }

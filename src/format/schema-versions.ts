@@ -9,4 +9,5 @@ export const SCHEMA_VERSIONS = {
   host: 2,
   list: 1,
   explain: 2,
+  report: 1,
 } as const;

@@ -113,7 +113,8 @@ describe('virt-advisor check', () => {
     it('takes versions after --, as scripts guard values with it', () => {
       const result = runCli(['check', '--arch', 'x86_64', '--json', '--', '6.1', '-6.1']);
       expect(result.status).toBe(2);
-      expect(jsonLines(result.stdout).map((line) => line.input)).toEqual(['6.1']);
+      expect(jsonLines(result.stdout).map((line) => line.input)).toEqual(['6.1', '-6.1']);
+      expect(jsonLines(result.stdout)[1].error).toMatch(/^not a kernel version: "-6\.1"/);
       expect(expectOneLineError(result.stderr)).toMatch(/not a kernel version: "-6\.1"/);
     });
 
@@ -132,7 +133,12 @@ describe('virt-advisor check', () => {
     it('goes on past a bad version among several and exits 2', () => {
       const result = runCli(['check', '6.1', 'nonsense', '2.6.32', '--json']);
       expect(result.status).toBe(2);
-      expect(jsonLines(result.stdout).map((line) => line.input)).toEqual(['6.1', '2.6.32']);
+      // The bad one leaves an error record in its place: one record per version, in order.
+      expect(jsonLines(result.stdout).map((line) => [line.input, line.error === undefined])).toEqual([
+        ['6.1', true],
+        ['nonsense', false],
+        ['2.6.32', true],
+      ]);
       expect(expectOneLineError(result.stderr)).toMatch(/"nonsense"/);
     });
   });
@@ -142,7 +148,12 @@ describe('virt-advisor check', () => {
       const input = '# fleet\n5.15.0-91-generic\n\nnot-a-version\n2.6.18-194.el5xen\r\n6.9-rc1';
       const result = runCli(['check', '--stdin', '--json', '--arch', 'x86_64'], { input });
       expect(result.status).toBe(2);
-      expect(jsonLines(result.stdout).map((line) => line.kernel.release)).toEqual(['5.15', '2.6.18', '6.9']);
+      expect(jsonLines(result.stdout).map((line) => [line.line, line.kernel?.release ?? line.error])).toEqual([
+        [2, '5.15'],
+        [4, expect.stringMatching(/^not a kernel version: "not-a-version"/)],
+        [5, '2.6.18'],
+        [6, '6.9'],
+      ]);
       expect(expectOneLineError(result.stderr)).toMatch(/^virt-advisor: line 4: not a kernel version: "not-a-version"/);
     });
 
@@ -150,7 +161,7 @@ describe('virt-advisor check', () => {
       const input = Buffer.concat([Buffer.from('6.1\n'), Buffer.alloc(10 * 1024 * 1024, 0x36), Buffer.from('\n3.0\n')]);
       const result = runCli(['check', '--stdin', '--json'], { input });
       expect(result.status).toBe(2);
-      expect(jsonLines(result.stdout).map((line) => line.input)).toEqual(['6.1', '3.0']);
+      expect(jsonLines(result.stdout).map((line) => line.input ?? line.error)).toEqual(['6.1', 'not a kernel version: the line is too long', '3.0']);
       expect(expectOneLineError(result.stderr)).toMatch(/line 2: .*too long/);
     });
 

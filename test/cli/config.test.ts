@@ -379,7 +379,6 @@ describe('virt-advisor config on bad input', () => {
     ['an empty file', () => ({ args: [join(fixtures, 'empty.config')] }), /empty\.config is empty, not a kernel config$/],
     ['binary data', () => ({ args: [join(fixtures, 'binary.bin')] }), /binary\.bin is binary data, not a kernel config$/],
     ['an xz-compressed config', () => ({ args: [join(fixtures, 'no-header.config.xz')] }), /is xz-compressed; decompress it first \(xz -dc .*no-header\.config\.xz \| virt-advisor config -\)$/],
-    ['a directory', () => ({ args: [fixtures] }), /is a directory, not a kernel config$/],
     ['a file that does not exist', () => ({ args: [join(scratch, 'missing.config')] }), /cannot read .*missing\.config: no such file$/],
     ['empty standard input', () => ({ args: ['-'], input: '' }), /standard input is empty, not a kernel config$/],
     ['text on standard input', () => ({ args: ['-'], input: 'hello\n' }), /standard input is not a kernel config/],

@@ -218,7 +218,7 @@ describe('a failing stderr never stops stdout', () => {
     ['stderr closed', '2>&-'],
   ])('%s: every answer still comes, the exit code is as documented', (_name, redirect) => {
     const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" check --stdin --json --arch x86_64 ${redirect}`], { input, encoding: 'utf8' });
-    expect(jsonLines(result.stdout).map((line) => line.input)).toEqual(['6.1', '5.10', '4.19']);
+    expect(jsonLines(result.stdout).filter((line) => line.error === undefined).map((line) => line.input)).toEqual(['6.1', '5.10', '4.19']);
     expect(result.status).toBe(2);
   });
 });
@@ -228,7 +228,9 @@ describe('many errors among many answers', () => {
     const lines = Array.from({ length: 3000 }, (_, index) => (index % 2 === 0 ? '6.1.0-18-amd64' : `bad version ${index}`));
     const result = runCli(['check', '--stdin', '--json', '--arch', 'x86_64'], { input: lines.join('\n') });
     expect(result.status).toBe(2);
-    expect(jsonLines(result.stdout)).toHaveLength(1500);
+    const records = jsonLines(result.stdout);
+    expect(records).toHaveLength(3000);
+    expect(records.filter((record) => record.error !== undefined)).toHaveLength(1500);
     const errors = result.stderr.trimEnd().split('\n');
     expect(errors).toHaveLength(1500);
     expect(errors.filter((line) => !/^virt-advisor: line \d+: not a kernel version/.test(line))).toEqual([]);
@@ -251,8 +253,8 @@ describe('answers are not held back', () => {
       child.stdin.write('6.1\n');
       await waitForLines(1);
       child.stdin.write('garbage\n5.10\n');
-      await waitForLines(2);
-      expect(jsonLines(output).map((line) => line.input)).toEqual(['6.1', '5.10']);
+      await waitForLines(3);
+      expect(jsonLines(output).map((line) => line.input)).toEqual(['6.1', 'garbage', '5.10']);
     } finally {
       child.stdin.end();
       await new Promise((resolve) => child.on('close', resolve));
@@ -261,7 +263,8 @@ describe('answers are not held back', () => {
   it('errors and answers keep the input order when both go to one stream', () => {
     const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" check --stdin --json --arch x86_64 2>&1`], { input: '6.1\ngarbage\n5.10\n', encoding: 'utf8' });
     const lines = result.stdout.split('\n').filter(Boolean);
-    expect(lines.map((line) => (line.startsWith('{') ? JSON.parse(line).input : line.slice(0, 25)))).toEqual(['6.1', 'virt-advisor: line 2: not', '5.10']);
+    // The message about a bad line, then its error record, both before the next answer.
+    expect(lines.map((line) => (line.startsWith('{') ? JSON.parse(line).input : line.slice(0, 25)))).toEqual(['6.1', 'virt-advisor: line 2: not', 'garbage', '5.10']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +93,19 @@ describe('JSON outputs match schemas/', () => {
     expectValid('list.schema.json', list, 'list');
     expectValid('list.schema.json', JSON.parse(runCli(['list', '--json', '--arch', 'arm64']).stdout), 'list --arch arm64');
     for (const { id } of list.features) expectValid('explain.schema.json', JSON.parse(runCli(['explain', id, '--json']).stdout), `explain ${id}`);
+  });
+
+  it('labelled streams, their error records, many-config runs and the fleet report', () => {
+    const stream = jsonLines(runCli(['check', '--stdin', '--json', '--arch', 'x86_64'], { input: `web1\t5.15.0-91-generic\nweb2\tnope\n6.1\n${'1'.repeat(300)}\n` }).stdout);
+    expect(stream.map((record) => 'error' in record)).toEqual([false, true, false, true]);
+    for (const record of stream) expectValid('error' in record ? 'stream-error.schema.json' : 'check.schema.json', record, `check --stdin ${record.line}`);
+    const many = jsonLines(runCli(['config', ...configs.slice(0, 3), join(CORPUS, 'versions.txt'), '--json']).stdout);
+    expect(many.map((record) => 'error' in record)).toEqual([false, false, false, true]);
+    for (const record of many) expectValid('error' in record ? 'stream-error.schema.json' : 'config.schema.json', record, `config ${record.file}`);
+    const dir = mkdtempSync(join(tmpdir(), 'virt-advisor-schema-'));
+    writeFileSync(join(dir, 'a.json'), runCli(['host', '--json', '--root', roots[0]!]).stdout + runCli(['config', configs[0]!, '--json']).stdout);
+    writeFileSync(join(dir, 'b.jsonl'), stream.map((record) => JSON.stringify(record)).join('\n'));
+    expectValid('report.schema.json', JSON.parse(runCli(['report', dir, '--json']).stdout), 'report');
   });
 
   it('a schema refuses what the contract does not allow (the check is not vacuous)', () => {
