@@ -109,6 +109,8 @@ export async function runReport(args: { inputs?: string[]; json?: boolean; forma
     }
     const { values, error } = splitJsonValues(text);
     if (error) problems.push(`${shown}: ${error}`);
+    // An empty file is a command that printed nothing (it failed, or never ran): worth saying.
+    else if (values.length === 0) problems.push(`${shown}: empty: no virt-advisor output in it`);
     values.forEach((value, index) => {
       const record = classifyRecord(value, basename(source.path));
       if ('problem' in record) {

@@ -78,7 +78,7 @@ export function formatFleetText(fleet: Fleet, color: boolean): string {
   lines.push(...summaryLines('Config targets (satisfied)', fleet.targets, 'host', style));
   lines.push(...summaryLines('Features (available in the kernels checked)', fleet.features, 'host', style, true));
   const errors = fleet.hosts.flatMap((host) => host.errors.map((error) => `${host.host}: ${error}`));
-  if (errors.length > 0) lines.push('', style.bold('Could not be read'), ...errors.map((error) => style.red(`  ${escapeText(error)}`)));
+  if (errors.length > 0) lines.push('', style.bold('Not known, and why'), ...errors.map((error) => style.red(`  ${escapeText(error)}`)));
   return `${lines.join('\n')}\n`;
 }
 

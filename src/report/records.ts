@@ -108,7 +108,8 @@ export function classifyRecord(value: unknown, fileName: string): FleetRecord | 
     return {
       kind: 'error',
       of,
-      error: value.error,
+      // A message kept as the command printed it on stderr carries the program's name: said once is enough.
+      error: value.error.replace(/^virt-advisor: /, ''),
       file: typeof value.file === 'string' ? value.file : null,
       label: typeof value.label === 'string' ? value.label : null,
       input: typeof value.input === 'string' ? value.input : null,

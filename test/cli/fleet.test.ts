@@ -189,10 +189,12 @@ describe('report', () => {
     writeFileSync(join(dir, 'cut.json'), '{"schemaVersion": 2, "file": ');
     writeFileSync(join(dir, 'old.json'), JSON.stringify({ schemaVersion: 1, file: 'x', kernel: { input: '6.1' }, arch: 'x86_64', targets: [] }));
     writeFileSync(join(dir, 'notes.txt'), 'not read');
+    writeFileSync(join(dir, 'empty.json'), '\n');
     const result = runCli(['report', dir]);
     expect(result.status).toBe(2);
     expect(result.stderr.trimEnd().split('\n').sort()).toEqual([
       expect.stringMatching(/cut\.json: line 1: the JSON value is cut off$/),
+      expect.stringMatching(/empty\.json: empty: no virt-advisor output in it$/),
       expect.stringMatching(/old\.json: record 1: a config record of schemaVersion 1: this virt-advisor reads 2/),
     ]);
     expect(result.stdout).toMatch(/^ok\s+6\.1\.192\s+x86_64/m);
