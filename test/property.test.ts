@@ -247,3 +247,41 @@ describe('host detection on generated trees', () => {
     );
   });
 });
+
+describe('report through the real binary, on whatever the hosts sent', () => {
+  // Real records, cut, spliced and mixed with noise: a file half written, two outputs run together,
+  // a record from another program.
+  const dir = mkdtempSync(join(tmpdir(), 'virt-advisor-report-prop-'));
+  const host = runCli(['host', '--json', '--root', join(REPO, 'test/fixtures/roots/kvm-host-nested')]).stdout;
+  const config = runCli(['config', join(REPO, 'test/fixtures/corpus/configs/config-debian-6.1.192-amd64'), '--json', '--for', 'kvm-host']).stdout;
+  const check = runCli(['check', '--stdin', '--json', '--arch', 'x86_64'], { input: 'web1\t6.1\nweb2\tnope\n' }).stdout;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports what it can, names what it cannot, and never fails otherwise', () => {
+    const source = fc.constantFrom(host, config, check, '{"error": "virt-advisor: x"}', '{"hello": 1}', '[1, 2]', '');
+    const piece = fc.tuple(source, fc.nat(), fc.nat(), fc.boolean()).map(([text, a, b, whole]) => (whole ? text : text.slice(Math.min(a, b) % (text.length + 1), Math.max(a, b) % (text.length + 1))));
+    let run = 0;
+    fc.assert(
+      fc.property(fc.array(fc.array(piece, { maxLength: 3 }), { minLength: 1, maxLength: 4 }), (files) => {
+        const case_ = join(dir, String(run++));
+        mkdirSync(case_);
+        files.forEach((pieces, index) => writeFileSync(join(case_, `host${index}.json`), pieces.join('\n')));
+        const result = runCli(['report', case_, '--json']);
+        expect([0, 2]).toContain(result.status);
+        const lines = result.stderr.split('\n').filter(Boolean);
+        for (const line of lines) expect(line).toMatch(/^virt-advisor: /);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+        if (result.stdout !== '') {
+          const fleet = JSON.parse(result.stdout);
+          expect(fleet.schemaVersion).toBe(1);
+          // Every host named is one of the files.
+          for (const entry of fleet.hosts) expect(entry.host).toMatch(/^(host\d|web1|web2)$/);
+        } else {
+          expect(result.status).toBe(2);
+          expect(lines.at(-1)).toMatch(/nothing to report/);
+        }
+      }),
+      params(25),
+    );
+  });
+});

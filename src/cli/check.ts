@@ -2,14 +2,13 @@ import { UserError } from '../errors.js';
 import { availability, createKernelChecker, withConfig as addConfig, type CheckedKernel, type CheckResult } from '../app/check.js';
 import type { KernelConfigInput } from '../app/kernel-config.js';
 import { currentArch, type Arch } from '../arch.js';
-import { createCheckJsonFormatter, formatCheckText, knownReleases, vendorName } from '../format/check.js';
+import { createCheckJsonFormatter, formatCheckText, knownReleases, vendorName, type CheckJsonParts } from '../format/check.js';
 import { parseKernelVersion } from '../version/parse.js';
 import { colorOf, knowledgeBase, listOption, noteExit, outputFormat, resolveArch, unknownFeature, type CliContext } from './context.js';
 import { BufferedWriter, readLineBatches, terminalWidth } from './io.js';
 import { wrapText } from '../format/wrap.js';
 import { escapeText, jsonString } from '../escape.js';
 import { styleFor } from '../format/style.js';
-import { SCHEMA_VERSIONS } from '../format/schema-versions.js';
 import { VERSION } from './version.js';
 
 export interface CheckArgs {
@@ -27,7 +26,7 @@ export interface CheckArgs {
 }
 
 /** One distinct version text's answer, kept while the same text comes again. */
-type Answer = { error: string } | { checked: CheckedKernel; lacks: string | null; rendered: string | null };
+type Answer = { error: string } | { checked: CheckedKernel; lacks: string | null; rendered: string | null; parts: CheckJsonParts | null };
 
 const ANSWER_CACHE_SIZE = 1024;
 
@@ -43,17 +42,14 @@ export function splitLabel(line: string): { label: string | null; version: strin
   return { label: shownLabel, version };
 }
 
-const RECORD_START = `{"schemaVersion":${SCHEMA_VERSIONS.check},`;
-
-/** A JSON record with its place on standard input: the line number, and the label when there is one. */
-function withPlace(record: string, at: { line: number; label: string | null }): string {
-  const place = `"line":${at.line},${at.label === null ? '' : `"label":${jsonString(at.label)},`}`;
-  return RECORD_START + place + record.slice(RECORD_START.length);
+/** Where a --stdin record came from, as its first fields: `"line":N,` and `"label":"...",` when given. */
+function placeJson(at: { line: number; label: string | null }): string {
+  return `"line":${at.line},${at.label === null ? '' : `"label":${jsonString(at.label)},`}`;
 }
 
 /** The record a bad line leaves in place, so that stdout has one record per version line. */
 function errorRecord(at: { line: number; label: string | null } | null, input: string | null, error: string): string {
-  const place = at ? `"line":${at.line},${at.label === null ? '' : `"label":${jsonString(at.label)},`}` : '';
+  const place = at ? placeJson(at) : '';
   // No version is longer: a longer line is not repeated back (the error message quotes its start).
   const shown = input === null || input.trim().length > 256 ? '' : `"input":${jsonString(input.trim())},`;
   return `{${place}${shown}"error":${jsonString(error)}}\n`;
@@ -208,7 +204,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       const configWords = leftOut.length > 0 ? `; the version has them, but this kernel's config leaves out: ${leftOut.join(', ')}` : '';
       lacks = `${version.input} (${arch}) lacks required: ${missing.join(', ')}${configWords}${unknownWords}${hint}`;
     }
-    return { checked, lacks, rendered: null };
+    return { checked, lacks, rendered: null, parts: null };
   };
 
   // A fleet inventory repeats the same few kernels: each distinct text is answered once. The cache
@@ -249,8 +245,10 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       return undefined;
     }
     if (toJson) {
-      found.rendered ??= toJson(checked);
-      return out.write(at ? withPlace(found.rendered, at) : found.rendered);
+      // The version's own part, then the bytes it shares with kernels of its release.
+      found.parts ??= toJson.parts(checked);
+      const head = out.write(toJson.start + (at ? placeJson(at) : '') + found.parts.head);
+      return out.writeBytes(found.parts.tail) ?? head;
     }
     found.rendered ??= wrapText(formatCheckText(knowledge, checked, color, releases), width);
     // With labels, the answers are grouped under each label as it comes (sort the input by label

@@ -24,30 +24,62 @@ export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): nu
 
 /**
  * Collects output and writes it in large pieces, waiting for the reader when the pipe is full, so
- * that a long stream runs in constant memory and at pipe speed.
+ * that a long stream runs in constant memory and at pipe speed. Text is encoded straight into the
+ * buffer, and bytes already encoded (a part many records share) are copied in as they are.
  */
 export class BufferedWriter {
-  private chunks: string[] = [];
-  private size = 0;
+  private buffer: Buffer;
+  private used = 0;
   private draining: Promise<void> | undefined;
+  private readonly capacity: number;
   constructor(
     private readonly stream: Writable,
     private readonly highWater = 64 * 1024,
-  ) {}
+  ) {
+    this.capacity = Math.max(highWater, 64 * 1024);
+    this.buffer = Buffer.allocUnsafe(this.capacity);
+  }
 
   /** Adds text; resolves at once unless the buffer was flushed into a full pipe. */
   write(text: string): Promise<void> | undefined {
-    this.chunks.push(text);
-    this.size += text.length;
-    return this.size >= this.highWater ? this.flush() : undefined;
+    // A UTF-8 character takes at most three bytes per UTF-16 unit: make sure the text fits.
+    if (text.length * 3 > this.capacity - this.used) {
+      this.flush();
+      if (text.length * 3 > this.capacity) {
+        this.send(Buffer.from(text, 'utf8'));
+        return this.draining;
+      }
+    }
+    this.used += this.buffer.write(text, this.used, 'utf8');
+    return this.used >= this.highWater ? this.flush() : undefined;
+  }
+
+  /** Adds bytes as they are. */
+  writeBytes(bytes: Uint8Array): Promise<void> | undefined {
+    if (bytes.length > this.capacity - this.used) {
+      this.flush();
+      if (bytes.length > this.capacity) {
+        this.send(Buffer.from(bytes));
+        return this.draining;
+      }
+    }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+    return this.used >= this.highWater ? this.flush() : undefined;
   }
 
   flush(): Promise<void> | undefined {
-    if (this.size === 0) return this.draining;
-    const text = this.chunks.join('');
-    this.chunks = [];
-    this.size = 0;
-    if (this.stream.write(text)) return this.draining;
+    if (this.used === 0) return this.draining;
+    const chunk = this.buffer.subarray(0, this.used);
+    // The stream may hold the chunk until the reader takes it: the next one goes into a new buffer.
+    this.buffer = Buffer.allocUnsafe(this.capacity);
+    this.used = 0;
+    this.send(chunk);
+    return this.draining;
+  }
+
+  private send(chunk: Buffer): void {
+    if (this.stream.write(chunk)) return;
     // One wait for 'drain' however many flushes meet the full pipe: a listener each would pile up.
     this.draining ??= new Promise((resolve) =>
       this.stream.once('drain', () => {
@@ -55,7 +87,6 @@ export class BufferedWriter {
         resolve();
       }),
     );
-    return this.draining;
   }
 }
 

@@ -139,19 +139,30 @@ export function checkRecord(checked: CheckedKernel, releases?: KnownReleases) {
 
 export type CheckRecord = ReturnType<typeof checkRecord>;
 
+/** A record as check --stdin writes it: the part of this version, and bytes it shares with others. */
+export interface CheckJsonParts {
+  /** The record's text after `{"schemaVersion":N,`, up to the shared part. */
+  head: string;
+  /** The rest of the record with its newline, encoded once and shared by the kernels it fits. */
+  tail: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Builds JSON Lines for `check --json`: the same as checkRecord, written faster. The features part
- * is serialised once per set of verdicts and reused: this keeps --stdin at pipe speed.
+ * is serialised once per set of verdicts and reused, and so is everything after the version's own
+ * numbers, which kernels of one release and vendor release share: this keeps --stdin near pipe
+ * speed. `parts` gives a record in two pieces, for a writer that copies the shared one as bytes.
  */
 export function createCheckJsonFormatter(releases?: KnownReleases) {
   const featuresJson = new WeakMap<readonly FeatureVerdict[], string>();
-  // Everything after the version's own numbers depends on fewer things than the whole string:
-  // kernels of one release and vendor release share it, so a fleet's thousands of builds of one
-  // kernel serialise it once. Bounded: emptied when full.
-  const tailsOf = new WeakMap<readonly FeatureVerdict[], Map<string, string>>();
-  return (checked: CheckedKernel): string => {
+  const tailsOf = new WeakMap<readonly FeatureVerdict[], Map<string, { text: string; bytes: Buffer }>>();
+  const start = `{"schemaVersion":${SCHEMA_VERSIONS.check},`;
+
+  const parts = (checked: CheckedKernel): { head: string; tail: { text: string; bytes: Buffer } } => {
     // A kernel checked with its config is one record per run: no need to be quick.
-    if (checked.config !== null) return `${jsonLine(checkRecord(checked, releases))}\n`;
+    if (checked.config !== null) return { head: `${jsonLine(checkRecord(checked, releases)).slice(start.length)}\n`, tail: { text: '', bytes: EMPTY } };
     let features = featuresJson.get(checked.verdicts);
     if (features === undefined) {
       features = jsonLine(checked.verdicts.map(featureJson));
@@ -174,19 +185,30 @@ export function createCheckJsonFormatter(releases?: KnownReleases) {
     let tail = tails.get(key);
     if (tail === undefined) {
       if (tails.size >= 64) tails.clear();
-      tail =
+      const text =
         `"distribution":${d === null ? 'null' : jsonLine(kernelJson(v, vendor).distribution)}},"arch":"${checked.arch}",` +
         `"archFrom":"${checked.archFrom}","archEvidence":${checked.archEvidence === null ? 'null' : jsonString(checked.archEvidence)},` +
         `"notes":${jsonLine(checkedNotes(checked, releases))},"config":null,"features":${features}}\n`;
+      tail = { text, bytes: Buffer.from(text, 'utf8') };
       tails.set(key, tail);
     }
     // Written out by hand: this runs once per line of a fleet inventory. Same fields as kernelJson.
-    return (
-      `{"schemaVersion":${SCHEMA_VERSIONS.check},"input":${jsonString(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
-      `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : jsonString(v.local)},` +
-      tail
-    );
+    const head =
+      `"input":${jsonString(v.input)},"kernel":{"release":"${v.release}","major":${v.major},"minor":${v.minor},` +
+      `"patch":${v.patch},"sublevel":${v.sublevel},"rc":${v.rc},"local":${v.local === null ? 'null' : jsonString(v.local)},`;
+    return { head, tail };
   };
+
+  const format = (checked: CheckedKernel): string => {
+    const { head, tail } = parts(checked);
+    return start + head + tail.text;
+  };
+  format.start = start;
+  format.parts = (checked: CheckedKernel): CheckJsonParts => {
+    const { head, tail } = parts(checked);
+    return { head, tail: tail.bytes };
+  };
+  return format;
 }
 
 /** A section of the text report: the version's status, or the config's word where it overrules it. */
