@@ -207,15 +207,22 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     return { checked, lacks, rendered: null, parts: null };
   };
 
-  // A fleet inventory repeats the same few kernels: each distinct text is answered once. The cache
-  // is emptied when full, so memory stays bounded whatever the input.
+  // A fleet inventory repeats the same few kernels: a text seen before is answered once and kept.
+  // Only texts that come again are kept, so an inventory of all-different builds does not fill
+  // memory with answers never used again; both sets are emptied when full, so memory stays bounded.
   const answers = new Map<string, Answer>();
+  const seen = new Set<string>();
   const answer = (text: string): Answer => {
     let found = answers.get(text);
     if (found === undefined) {
-      if (answers.size >= ANSWER_CACHE_SIZE) answers.clear();
       found = evaluate(text);
-      answers.set(text, found);
+      if (seen.has(text)) {
+        if (answers.size >= ANSWER_CACHE_SIZE) answers.clear();
+        answers.set(text, found);
+      } else {
+        if (seen.size >= 4 * ANSWER_CACHE_SIZE) seen.clear();
+        seen.add(text);
+      }
     }
     return found;
   };
