@@ -96,6 +96,10 @@ export function evaluateRequirement(requirement: Requirement, config: ConfigValu
   });
   if (requirement.arch && !requirement.arch.includes(arch)) return { status: 'not-applicable', requirement, found, arches: requirement.arch };
   const applies = inRange(key, requirement);
+  const gone = () => (requirement.since !== undefined && key < releaseNameKey(requirement.since) ? 'not-yet' : 'removed');
+  // Outside a window that is not the symbol's own (what the symbol is needed for is not there yet,
+  // or another check has taken this one's place), the check does not apply, set or not.
+  if (!applies && (requirement.sinceFor !== undefined || requirement.untilReason !== undefined)) return { status: 'obsolete', requirement, found, gone: gone() };
   // Values are read as Kconfig reads a bool or tristate: the first character decides.
   const state = (entry: SymbolValue) => (entry.value === null ? null : tristateOf(entry.value));
   // A config that sets a symbol proves its kernel has it, whatever mainline of that release had.
@@ -105,10 +109,7 @@ export function evaluateRequirement(requirement: Requirement, config: ConfigValu
   if (module) return { status: 'module', requirement, found, symbol: module.symbol, builtinRequired: requirement.builtin === true, backport: !applies };
   const invalid = found.find((entry) => state(entry) === 'invalid');
   if (invalid) return { status: 'invalid', requirement, found, symbol: invalid.symbol, value: invalid.value!, line: invalid.line ?? null };
-  if (!applies) {
-    const gone = requirement.since !== undefined && key < releaseNameKey(requirement.since) ? 'not-yet' : 'removed';
-    return { status: 'obsolete', requirement, found, gone };
-  }
+  if (!applies) return { status: 'obsolete', requirement, found, gone: gone() };
   return found.some((entry) => entry.value !== null) ? { status: 'off', requirement, found } : { status: 'missing', requirement, found };
 }
 

@@ -36,6 +36,8 @@ function statusNote(check: Check, release: string): string | null {
       if (check.status === 'module' && check.builtinRequired) return 'built as a module, but a module will not do here';
       return null;
     case 'obsolete':
+      if (check.gone === 'removed' && requirement.untilReason) return `not checked in mainline ${release}: ${requirement.untilReason}`;
+      if (check.gone === 'not-yet' && requirement.sinceFor) return `not required in mainline ${release}: what it is needed for (${requirement.sinceFor}) arrived in ${requirement.since}`;
       return check.gone === 'not-yet'
         ? `not in mainline ${release}: it arrived in ${requirement.since}`
         : `not in mainline ${release}: removed or renamed in ${requirement.until}`;

@@ -13,11 +13,18 @@ export interface Requirement {
   anyOf?: string[];
   /** The first release the requirement applies to (the symbol's first release, usually). */
   since?: string;
+  /**
+   * When since is not the symbol's own first release but that of what the target needs it for (the
+   * cgroup device BPF program type, for CGROUP_BPF): the name of that interface.
+   */
+  sinceFor?: string;
   /** The first release it no longer applies to: the symbol was removed or renamed. */
   until?: string;
   /** Where since (or the requirement itself) comes from. */
   source: string;
   untilSource?: string;
+  /** When until is not a removal but another requirement taking this one's place: why. */
+  untilReason?: string;
   /** Only on these architectures; elsewhere the check is not applicable. */
   arch?: Arch[];
   /** A module will not do: it must be built in (=y). */

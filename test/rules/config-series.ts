@@ -76,7 +76,9 @@ export function symbolWindows(): Map<string, Map<Arch, SymbolWindow[]>> {
   for (const target of targets) {
     for (const requirement of target.requirements) {
       const symbols = requirement.anyOf ?? [requirement.symbol!];
-      for (const symbol of symbols) add(symbol, requirement.arch ?? target.arch ?? ALL, { since: requirement.since, until: requirement.until, from: `targets/${target.id}`, history: false });
+      // A requirement gated by what it is needed for (sinceFor) starts later than its symbol exists.
+      const since = requirement.sinceFor ? undefined : requirement.since;
+      for (const symbol of symbols) add(symbol, requirement.arch ?? target.arch ?? ALL, { since, until: requirement.until, from: `targets/${target.id}`, history: false });
     }
   }
   return windows;
