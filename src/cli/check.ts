@@ -315,10 +315,10 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   if (gathered && gathered.length > 0) {
     if (format === 'prometheus') {
       const { checkMetrics } = await import('../format/prometheus.js');
-      await out.write(checkMetrics(gathered, required, VERSION));
+      await out.write(checkMetrics(gathered, required, VERSION, { allowUnknown: args.allowUnknown === true }));
     } else {
       const { checkJunit } = await import('../format/junit.js');
-      await out.write(checkJunit(gathered, required, knowledge));
+      await out.write(checkJunit(gathered, required, knowledge, { allowUnknown: args.allowUnknown === true }));
     }
   }
   await out.flush();

@@ -30,16 +30,29 @@ function optionWords(options: OptionSpec[]): string[] {
  */
 function completionFunction(resolve: (set: ChoiceSet) => string[]): string {
   const valueCases: string[] = [];
-  const seen = new Set<string>();
-  for (const option of COMMANDS.flatMap((command) => command.options)) {
-    if (option.type !== 'string' || seen.has(option.name)) continue;
-    seen.add(option.name);
-    let body: string;
-    if (option.choices) body = `__virt_advisor_values "${words(resolve(option.choices))}"`;
-    else if (option.value === 'DIR') body = '__virt_advisor_want=dirs';
-    else if (option.value === 'FILE') body = '__virt_advisor_want=files';
-    else body = ':';
-    valueCases.push(`    --${option.name}) ${body}; return 0 ;;`);
+  const bodyOf = (option: OptionSpec): string => {
+    if (option.choices) return `__virt_advisor_values "${words(resolve(option.choices))}"`;
+    if (option.value === 'DIR') return '__virt_advisor_want=dirs';
+    if (option.value === 'FILE') return '__virt_advisor_want=files';
+    return ':';
+  };
+  // An option several commands take may take other values in each (--format): then the command decides.
+  const byName = new Map<string, Array<{ command: string; body: string }>>();
+  for (const command of COMMANDS) {
+    for (const option of command.options) {
+      if (option.type !== 'string') continue;
+      byName.set(option.name, [...(byName.get(option.name) ?? []), { command: command.name, body: bodyOf(option) }]);
+    }
+  }
+  const defaultName = COMMANDS.find((command) => command.isDefault)!.name;
+  for (const [name, uses] of byName) {
+    const bodies = new Set(uses.map((use) => use.body));
+    if (bodies.size === 1) {
+      valueCases.push(`    --${name}) ${uses[0]!.body}; return 0 ;;`);
+      continue;
+    }
+    const perCommand = uses.map((use) => `${use.command}) ${use.body} ;;`).join(' ');
+    valueCases.push(`    --${name}) case "\${command:-${defaultName}}" in ${perCommand} esac; return 0 ;;`);
   }
   const commandCases = COMMANDS.map((command) => {
     const options = words(optionWords([...command.options, ...GLOBAL_OPTIONS]));

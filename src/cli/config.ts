@@ -10,6 +10,9 @@ import { locateRunningConfig } from '../kconfig/locate.js';
 import { readConfigFile, readConfigStream } from '../kconfig/read.js';
 import { sniffKernelConfig } from '../kconfig/sniff.js';
 import { showPath } from '../read-file.js';
+import { normalizeArch } from '../arch.js';
+import { unknownArch } from '../app/errors.js';
+import { parseKernelVersion } from '../version/parse.js';
 import { loadTargets, type Target } from '../rules/targets.js';
 import { colorOf, listOption, noteExit, outputFormat, writeText, type CliContext } from './context.js';
 import { VERSION } from './version.js';
@@ -32,6 +35,9 @@ interface ConfigInput {
 }
 
 const FORMATS = ['text', 'json', 'prometheus', 'junit'] as const;
+
+/** How metrics and reports name the config of the running kernel when it cannot be found. */
+const RUNNING_CONFIG = "running kernel's config";
 type Format = (typeof FORMATS)[number];
 
 async function readStdin(context: CliContext): Promise<ConfigInput> {
@@ -81,6 +87,7 @@ function planFiles(given: string[], warn: (text: string) => void): Planned[] {
       continue;
     }
     const skipped: string[] = [];
+    const unreadable: string[] = [];
     let found = 0;
     for (const entry of entries) {
       const path = join(name, entry);
@@ -91,16 +98,19 @@ function planFiles(given: string[], warn: (text: string) => void): Planned[] {
           continue;
         }
       } catch (error) {
-        planned.push({ file: path, error: `cannot read ${showPath(path)}: ${fsErrorWords(error)}` });
+        // What cannot be read cannot be told a config. One named like a config is reported as one
+        // that cannot be read; anything else (a root-only kernel image in /boot, a dangling
+        // symbolic link) is skipped, and said.
+        if (/config/i.test(entry)) planned.push({ file: path, error: `cannot read ${showPath(path)}: ${fsErrorWords(error)}` });
+        else unreadable.push(`${entry} (${fsErrorWords(error)})`);
         continue;
       }
       found++;
       planned.push({ file: path });
     }
-    if (skipped.length > 0) {
-      const list = skipped.slice(0, 5).map((entry) => escapeText(entry)).join(', ');
-      warn(`${showPath(name)}: skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that ${skipped.length === 1 ? 'is' : 'are'} not a kernel config (${list}${skipped.length > 5 ? ', ...' : ''})`);
-    }
+    const list = (names: string[]) => `${names.slice(0, 5).map((entry) => escapeText(entry)).join(', ')}${names.length > 5 ? ', ...' : ''}`;
+    if (skipped.length > 0) warn(`${showPath(name)}: skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that ${skipped.length === 1 ? 'is' : 'are'} not a kernel config (${list(skipped)})`);
+    if (unreadable.length > 0) warn(`${showPath(name)}: skipped ${unreadable.length} file${unreadable.length === 1 ? '' : 's'} that cannot be read, not named like a config (${list(unreadable)})`);
     if (found === 0 && !planned.some((entry) => entry.file.startsWith(`${name}/`))) planned.push({ file: name, error: `${showPath(name)} holds no kernel config` });
   }
   return planned;
@@ -112,8 +122,18 @@ export async function runConfig(args: ConfigArgs, context: CliContext): Promise<
   if (args.fragment && format !== 'text') throw new UserError(`give --${args.format === undefined ? 'json' : `format ${format}`} or --fragment, not both`);
   const allTargets = loadTargets(context.packageRoot);
   const options: AuditOptions = { targets: listOption(args.for), ...(args.kernel === undefined ? {} : { kernel: String(args.kernel) }), ...(args.arch === undefined ? {} : { arch: String(args.arch) }) };
-  // Unknown targets are refused before any file is read (or standard input waited on).
+  // Usage mistakes are refused before any file is read (or standard input waited on), so that what
+  // fails later is the file's own problem: an unknown target, a bad --kernel or --arch.
   chooseTargets(allTargets, options.targets!);
+  if (options.kernel !== undefined) {
+    try {
+      parseKernelVersion(options.kernel);
+    } catch (error) {
+      if (error instanceof UserError) throw new UserError(`--kernel: ${error.message}`);
+      throw error;
+    }
+  }
+  if (options.arch !== undefined && !normalizeArch(options.arch)) throw unknownArch(options.arch);
   const given = context.positionals ?? args.files ?? [];
   if (given.filter((name) => name === '-').length > 1) throw new UserError('standard input (-) can be read only once');
   const many = given.length > 1 || (given.length === 1 && given[0] !== '-' && given[0] !== '' && isDirectory(given[0]!));
@@ -131,11 +151,16 @@ async function auditOne(file: string | undefined, args: ConfigArgs, options: Aud
     input = await readInput(file, args, context);
     audited = auditConfigBytes(input.bytes, { file: input.file, shown: input.shown, ...(input.file === '-' ? {} : { path: input.file }) }, options, allTargets);
   } catch (error) {
-    // Monitoring keeps a series for a config it cannot read, rather than none at all.
-    if (format !== 'prometheus' || !(error instanceof UserError) || file === undefined) throw error;
+    // Monitoring keeps a series for a config it cannot read (or find), rather than none at all, and
+    // a CI system gets a report with the error in it rather than an empty file.
+    if (!(error instanceof UserError) || (format !== 'prometheus' && format !== 'junit')) throw error;
     context.stderr.write(`virt-advisor: ${escapeText(error.message)}\n`);
-    const { configMetrics } = await import('../format/prometheus.js');
-    context.stdout.write(configMetrics([{ file, error: error.message }], VERSION));
+    const result = { file: file ?? RUNNING_CONFIG, error: error.message };
+    if (format === 'junit') {
+      context.stdout.write((await import('../format/junit.js')).configJunit([result]));
+      return 2;
+    }
+    context.stdout.write((await import('../format/prometheus.js')).configMetrics([result], VERSION));
     return 0;
   }
   const { report, warnings } = audited;

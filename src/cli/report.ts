@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { escapeText, jsonLine } from '../escape.js';
 import { UserError } from '../errors.js';
 import { formatFleetCsv, formatFleetText, fleetJson } from '../format/report.js';
@@ -19,14 +19,22 @@ interface Source {
   host: string;
 }
 
+/** File names that say which output a file holds, not which host: the host is then its folder's name. */
+const OUTPUT_NAMES = /^(host|config|configs|check|checks|versions)$/i;
+
+/** The host a file stands for: its name (web1.json), or its folder's for host.json, config.json... */
 function hostFromName(path: string): string {
-  return basename(path).replace(/\.(json|jsonl|ndjson)$/i, '');
+  const name = basename(path).replace(/\.(json|jsonl|ndjson)$/i, '');
+  if (!OUTPUT_NAMES.test(name)) return name;
+  const folder = basename(dirname(resolve(path)));
+  return folder === '' || folder === '/' ? name : folder;
 }
 
 /**
- * The files of a directory: those directly in it stand for the host their name says (web1.json);
- * those in a subdirectory for the host the subdirectory is named after (web1/host.json), which is
- * how Ansible's fetch lays them out. Only .json, .jsonl and .ndjson files are read.
+ * The result files under a directory, at any depth: each stands for the host its name says
+ * (web1.json), or, named for the output it holds (host.json, config.json), for the host its folder
+ * is named after (web1/host.json, as Ansible's fetch lays them out). Only .json, .jsonl and .ndjson
+ * files are read; symbolic links to folders are not followed (a link back up would loop).
  */
 function walk(dir: string, problems: string[]): Source[] {
   const sources: Source[] = [];
@@ -42,16 +50,18 @@ function walk(dir: string, problems: string[]): Source[] {
       const full = join(path, entry);
       let stat;
       try {
-        stat = statSync(full);
+        stat = lstatSync(full);
+        if (stat.isSymbolicLink()) {
+          // A link to a file is read; a link to a folder is not entered.
+          stat = statSync(full);
+          if (stat.isDirectory()) continue;
+        }
       } catch (error) {
         problems.push(`cannot read ${showPath(full)}: ${fsErrorWords(error)}`);
         continue;
       }
-      if (stat.isDirectory() && depth < 8) visit(full, depth + 1);
-      else if (stat.isFile() && RESULT_FILE.test(entry)) {
-        const inside = relative(dir, full).split(sep);
-        sources.push({ path: full, host: inside.length > 1 ? inside[0]! : hostFromName(full) });
-      }
+      if (stat.isDirectory() && depth < 16) visit(full, depth + 1);
+      else if (stat.isFile() && RESULT_FILE.test(entry)) sources.push({ path: full, host: hostFromName(full) });
     }
   };
   visit(dir, 0);
@@ -59,7 +69,6 @@ function walk(dir: string, problems: string[]): Source[] {
 }
 
 async function readStdin(context: CliContext): Promise<string> {
-  if (context.stdin.isTTY) throw new UserError('report -: standard input is a terminal; pipe the JSON in (cat results/*.json | virt-advisor report -)');
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of context.stdin as AsyncIterable<Buffer>) {
@@ -77,6 +86,7 @@ export async function runReport(args: { inputs?: string[]; json?: boolean; forma
   if (given.length === 0) throw new UserError('give the results to read: files, directories (one file or subdirectory per host), or - for standard input');
   if (given.filter((name) => name === '-').length > 1) throw new UserError('standard input (-) can be read only once');
   if (given.includes('')) throw new UserError('an empty file name was given (an unset variable in a script?)');
+  if (given.includes('-') && context.stdin.isTTY) throw new UserError('report -: standard input is a terminal; pipe the JSON in (virt-advisor check --stdin --json < inventory.tsv | virt-advisor report -)');
   const problems: string[] = [];
   const sources: Source[] = [];
   for (const name of given) {
@@ -97,7 +107,19 @@ export async function runReport(args: { inputs?: string[]; json?: boolean; forma
     }
   }
   const records: PlacedRecord[] = [];
+  // A file named twice (report results results/web1) is read once.
+  const seen = new Set<string>();
   for (const source of sources) {
+    if (source.path !== '-') {
+      let real = source.path;
+      try {
+        real = realpathSync(source.path);
+      } catch {
+        // readUserFile below says why it cannot be read.
+      }
+      if (seen.has(real)) continue;
+      seen.add(real);
+    }
     const shown = source.path === '-' ? 'standard input' : showPath(source.path);
     let text: string;
     try {
@@ -122,9 +144,9 @@ export async function runReport(args: { inputs?: string[]; json?: boolean; forma
       records.push({ host: label ?? source.host, source: shown, record });
     });
   }
+  const fleet = records.length === 0 ? null : buildFleet(knowledgeBase(context), records, problems);
   for (const problem of problems) context.stderr.write(`virt-advisor: ${escapeText(problem)}\n`);
-  if (records.length === 0) throw new UserError('no virt-advisor results were read, so there is nothing to report');
-  const fleet = buildFleet(knowledgeBase(context), records);
+  if (fleet === null) throw new UserError('no virt-advisor results were read, so there is nothing to report');
   if (format === 'json') context.stdout.write(`${jsonLine(fleetJson(fleet), 2)}\n`);
   else if (format === 'csv') context.stdout.write(formatFleetCsv(fleet));
   else writeText(context, formatFleetText(fleet, colorOf(context)));

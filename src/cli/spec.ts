@@ -216,9 +216,9 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
 ];
 
 export const EXIT_CODES: ExitCodeSpec[] = [
-  { code: 0, meaning: 'done; every requirement met; recommend: an approach is eligible' },
+  { code: 0, meaning: 'done; every requirement met; recommend: an approach is eligible; --format prometheus: the metrics were written, whatever they say' },
   { code: 1, meaning: 'a requirement is not met (check --require, a config target); recommend: no approach is eligible (with --strict: none on known facts)' },
-  { code: 2, meaning: 'bad input or usage (one line on stderr says what); with several versions, at least one was bad; this wins over 1' },
+  { code: 2, meaning: "bad input or usage (one line on stderr says what); with several versions, --stdin, several configs or report's inputs, at least one was bad (the others were still answered); this wins over 1" },
   { code: 70, meaning: 'an internal error: a bug in virt-advisor (one line; VIRT_ADVISOR_DEBUG=1 prints the stack)' },
   { code: 130, meaning: 'the questionnaire was interrupted (Ctrl-C)' },
 ];

@@ -278,7 +278,7 @@ function missingFeature(knowledge: KnowledgeBase, checked: CheckedKernel, featur
   }
 }
 
-function requirementCase(knowledge: KnowledgeBase, checked: CheckedKernel, id: string): TestCase {
+function requirementCase(knowledge: KnowledgeBase, checked: CheckedKernel, id: string, allowUnknown: boolean): TestCase {
   const classname = 'virt-advisor.check';
   const index = checked.verdicts.findIndex((verdict) => verdict.id === id);
   const feature = knowledge.byId.get(id);
@@ -288,20 +288,22 @@ function requirementCase(knowledge: KnowledgeBase, checked: CheckedKernel, id: s
   }
   const answer = availability(checked, index);
   if (answer === true) return { name: id, classname, outcome: { kind: 'passed' } };
+  // --allow-unknown counts it as met: not a failure, but not shown as a pass either.
+  if (answer === 'unknown' && allowUnknown) return { name: id, classname, outcome: { kind: 'skipped', message: 'cannot be told from the version (a vendor kernel without a record); counted as met (--allow-unknown); the kernel\'s own config tells for sure' } };
   const config = checked.config?.known ? (checked.config.features[index] ?? null) : null;
   return { name: id, classname, outcome: missingFeature(knowledge, checked, feature, checked.verdicts[index]!, config, answer) };
 }
 
-function checkSuite(result: CheckResult, required: readonly string[], knowledge: KnowledgeBase): TestSuite {
+function checkSuite(result: CheckResult, required: readonly string[], knowledge: KnowledgeBase, allowUnknown: boolean): TestSuite {
   const name = result.label === null ? result.input : `${result.label} ${result.input}`;
   if ('error' in result) {
     const where = result.line === null ? '' : `line ${result.line}: `;
     return { name, cases: [{ name: 'kernel version', classname: 'virt-advisor.check', outcome: { kind: 'error', type: 'input', message: `${where}${result.error}`, details: `${where}${result.error}` } }] };
   }
-  return { name, cases: required.map((id) => requirementCase(knowledge, result.checked, id)) };
+  return { name, cases: required.map((id) => requirementCase(knowledge, result.checked, id, allowUnknown)) };
 }
 
 /** `check` as JUnit XML: a suite per kernel version, a case per feature asked for. */
-export function checkJunit(results: readonly CheckResult[], required: readonly string[], knowledge: KnowledgeBase): string {
-  return renderSuites('virt-advisor check', results.map((result) => checkSuite(result, required, knowledge)));
+export function checkJunit(results: readonly CheckResult[], required: readonly string[], knowledge: KnowledgeBase, options: { allowUnknown?: boolean } = {}): string {
+  return renderSuites('virt-advisor check', results.map((result) => checkSuite(result, required, knowledge, options.allowUnknown === true)));
 }

@@ -50,7 +50,9 @@ class Exposition {
     const lines: string[] = [];
     for (const [name, { help, samples }] of this.families) {
       if (samples.size === 0) continue;
-      lines.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} gauge`, ...samples.values());
+      lines.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} gauge`);
+      // One at a time: a fleet's samples are too many to pass as the arguments of one call.
+      for (const sample of samples.values()) lines.push(sample);
     }
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
   }
@@ -173,7 +175,7 @@ const CHECK_FAMILIES = [
 ] as const;
 
 /** `check` as metrics: per kernel version, every feature's answer, and the ones asked for. */
-export function checkMetrics(results: readonly CheckResult[], required: readonly string[], toolVersion: string): string {
+export function checkMetrics(results: readonly CheckResult[], required: readonly string[], toolVersion: string, options: { allowUnknown?: boolean } = {}): string {
   const out = new Exposition(CHECK_FAMILIES);
   for (const result of results) {
     const base: Record<string, string> = { kernel: result.input };
@@ -195,7 +197,8 @@ export function checkMetrics(results: readonly CheckResult[], required: readonly
     });
     if (required.length === 0) continue;
     // A feature the knowledge base does not have cannot be shown to be there: not met.
-    const met = required.map((feature) => answers.get(feature) === true);
+    // --allow-unknown counts what cannot be told as met, as the exit code does.
+    const met = required.map((feature) => answers.get(feature) === true || (options.allowUnknown === true && answers.get(feature) === 'unknown'));
     required.forEach((feature, index) => out.add('virt_advisor_requirement_met', { ...base, feature }, met[index]!));
     out.add('virt_advisor_requirements_met', base, met.every(Boolean));
   }

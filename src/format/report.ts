@@ -12,7 +12,8 @@ export function fleetJson(fleet: Fleet) {
 
 function eligibleOf(host: FleetHost): string {
   if (host.approaches === null) return '?';
-  const eligible = host.approaches.filter((cell) => cell.eligible).map((cell) => cell.id);
+  // An approach eligible only for want of evidence against it is marked: "kvm?".
+  const eligible = host.approaches.filter((cell) => cell.eligible).map((cell) => (cell.confirmed ? cell.id : `${cell.id}?`));
   return eligible.length > 0 ? eligible.join(', ') : 'none';
 }
 
@@ -74,7 +75,7 @@ export function formatFleetText(fleet: Fleet, color: boolean): string {
     style.bold(line(headings)),
     ...rows.map(line),
   ];
-  lines.push(...summaryLines('Approaches (eligible, with no guests or goals said; ? = no host facts)', fleet.approaches, 'host', style));
+  lines.push(...summaryLines('Approaches (eligible, with no guests or goals said; "kvm?": eligible only as far as is known; ? = no host facts)', fleet.approaches, 'host', style));
   lines.push(...summaryLines('Config targets (satisfied)', fleet.targets, 'host', style));
   lines.push(...summaryLines('Features (available in the kernels checked)', fleet.features, 'host', style, true));
   const errors = fleet.hosts.flatMap((host) => host.errors.map((error) => `${host.host}: ${error}`));
@@ -110,7 +111,7 @@ export function formatFleetCsv(fleet: Fleet): string {
     host.approaches === null ? '' : host.approaches.filter((cell) => cell.eligible).map((cell) => cell.id).join(' '),
     ...approaches.map((id) => {
       const cell = host.approaches?.find((candidate) => candidate.id === id);
-      return cell ? csvBool(cell.eligible) : '';
+      return cell ? (cell.eligible && !cell.confirmed ? 'unconfirmed' : csvBool(cell.eligible)) : '';
     }),
     ...targets.map((id) => {
       const cells = host.targets?.filter((candidate) => candidate.id === id) ?? [];

@@ -114,7 +114,7 @@ function featureReason(cell: FeatureCell): string {
 }
 
 /** Gathers records from many hosts into one view: per host, and per approach, target and feature. */
-export function buildFleet(knowledge: KnowledgeBase, records: readonly PlacedRecord[]): Fleet {
+export function buildFleet(knowledge: KnowledgeBase, records: readonly PlacedRecord[], problems: string[] = []): Fleet {
   const byHost = new Map<string, FleetHost>();
   const hostRecords = new Set<string>();
   const hostOf = (name: string): FleetHost => {
@@ -131,7 +131,8 @@ export function buildFleet(knowledge: KnowledgeBase, records: readonly PlacedRec
     switch (record.kind) {
       case 'host': {
         if (hostRecords.has(name)) {
-          host.errors.push(`${source}: a second host record for ${name} (one file per host, or labels, keep hosts apart): not used`);
+          // Two machines' facts under one name: the input does not keep its hosts apart.
+          problems.push(`${source}: a second host record for ${name}, not used (one file or folder per host keeps hosts apart)`);
           break;
         }
         hostRecords.add(name);
@@ -139,7 +140,8 @@ export function buildFleet(knowledge: KnowledgeBase, records: readonly PlacedRec
         host.kernel = knownValue(json.kernelRelease) ?? host.kernel;
         host.arch = knownValue(json.arch) ?? host.arch;
         const hypervisor = knownValue(json.hypervisor);
-        host.virtual = json.xen.known && json.xen.value === 'dom0' ? false : (hypervisor?.virtual ?? null);
+        // As host says it: a Xen dom0 runs under Xen too.
+        host.virtual = hypervisor?.virtual ?? null;
         host.hypervisor = hypervisor?.vendor ?? null;
         const kvm = knownValue(json.kvm);
         host.kvmUsable = kvm === null ? null : kvm.present ? kvm.usable : false;
@@ -164,7 +166,7 @@ export function buildFleet(knowledge: KnowledgeBase, records: readonly PlacedRec
     }
   }
   const hosts = [...byHost.values()].sort((a, b) => a.host.localeCompare(b.host, 'en', { numeric: true }));
-  return { hosts, approaches: summarize(hosts, (host) => host.approaches?.map((cell) => ({ id: cell.id, ok: cell.eligible, reason: cell.reason })) ?? null), targets: summarize(hosts, (host) => host.targets?.map((cell) => ({ id: cell.id, ok: cell.ok, reason: cell.reason })) ?? null), features: summarize(hosts, (host) => (host.features.length === 0 ? null : host.features.map((cell) => ({ id: cell.id, ok: cell.available, reason: featureReason(cell) })))) };
+  return { hosts, approaches: summarize(hosts, (host) => host.approaches?.map((cell) => ({ id: cell.id, ok: cell.eligible ? (cell.confirmed ? true : ('unknown' as const)) : false, reason: cell.reason })) ?? null), targets: summarize(hosts, (host) => host.targets?.map((cell) => ({ id: cell.id, ok: cell.ok, reason: cell.reason })) ?? null), features: summarize(hosts, (host) => (host.features.length === 0 ? null : host.features.map((cell) => ({ id: cell.id, ok: cell.available, reason: featureReason(cell) })))) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { HostFacts } from '../host/detect.js';
 import type { Fact } from '../host/fact.js';
 import { SCHEMA_VERSIONS } from '../format/schema-versions.js';
+import { normalizeArch } from '../arch.js';
 
 /**
  * The JSON values of one file or stream, in order: one pretty-printed object, JSON Lines, or objects
@@ -103,7 +104,10 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** What a JSON value is, or why report cannot read it. */
 export function classifyRecord(value: unknown, fileName: string): FleetRecord | { problem: string } {
   if (!isObject(value)) return { problem: 'a record is a JSON object' };
-  if (typeof value.error === 'string') {
+  if ('error' in value) {
+    if (typeof value.error !== 'string' || !['file', 'label', 'input'].every((name) => value[name] === undefined || value[name] === null || typeof value[name] === 'string')) {
+      return { problem: 'an error record with fields that are not text' };
+    }
     const of = 'file' in value ? 'config' : 'line' in value || 'input' in value ? 'check' : /config/i.test(fileName) ? 'config' : 'unknown';
     return {
       kind: 'error',
@@ -126,31 +130,84 @@ export function classifyRecord(value: unknown, fileName: string): FleetRecord | 
   return { kind, json: value } as unknown as FleetRecord;
 }
 
-const isFact = (value: unknown) => isObject(value) && (value.known === false ? typeof value.reason === 'string' : value.known === true && typeof value.source === 'string' && 'value' in value);
+// The shapes report relies on, checked to the leaf: a record from another hand (or cut and spliced)
+// must be refused with a message, never reach the code that reads it.
+type Check = (value: unknown) => boolean;
+const str: Check = (value) => typeof value === 'string';
+const bool: Check = (value) => typeof value === 'boolean';
+const orNull = (check: Check): Check => (value) => value === null || check(value);
+const strings: Check = (value) => Array.isArray(value) && value.every(str);
+const oneOf = (...choices: unknown[]): Check => (value) => choices.includes(value);
+const shape = (fields: Record<string, Check>): Check => (value) => isObject(value) && Object.entries(fields).every(([name, check]) => check(value[name]));
+const fact = (check: Check): Check => (value) => isObject(value) && (value.known === false ? str(value.reason) : value.known === true && str(value.source) && check(value.value));
+
+const HOST_FIELDS: Record<string, Check> = {
+  root: str,
+  cpu: fact(
+    shape({
+      architecture: orNull(str),
+      vendor: orNull(str),
+      model: orNull(str),
+      logicalCpus: (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0,
+      flags: strings,
+      vmxFlags: strings,
+      virtual: shape({ value: orNull(bool), reason: str }),
+    }),
+  ),
+  kernelRelease: fact(str),
+  arch: fact((value) => str(value) && normalizeArch(value as string) === value),
+  kernelConfig: fact(shape({ path: str, tried: strings })),
+  kvm: fact(shape({ present: bool, usable: orNull(bool), modules: strings })),
+  nested: shape({ kvmIntel: fact(bool), kvmAmd: fact(bool) }),
+  xen: fact(oneOf('dom0', 'domU', 'none')),
+  hypervisor: fact(shape({ virtual: orNull(bool), vendor: orNull(str), evidence: strings })),
+  container: fact(shape({ inContainer: orNull(bool), kind: orNull(str), evidence: strings })),
+  iommu: fact(shape({ enabled: bool, devices: strings })),
+  cgroups: fact(shape({ hierarchy: oneOf('v1', 'v2', 'hybrid', 'none'), v2MountPoint: orNull(str), v1Controllers: strings })),
+  devices: shape({ vhostNet: fact(bool), tun: fact(bool) }),
+  modules: fact(strings),
+};
+
+function problemOf(value: Record<string, unknown>, fields: Record<string, Check>): string | null {
+  for (const [name, check] of Object.entries(fields)) if (!check(value[name])) return `no readable "${name}"`;
+  return null;
+}
 
 function hostProblem(value: Record<string, unknown>): string | null {
-  for (const name of ['cpu', 'kernelRelease', 'arch', 'kernelConfig', 'kvm', 'xen', 'hypervisor', 'container', 'iommu', 'cgroups', 'modules']) {
-    if (!isFact(value[name])) return `no readable "${name}"`;
-  }
-  const nested = value.nested;
-  if (!isObject(nested) || !isFact(nested.kvmIntel) || !isFact(nested.kvmAmd)) return 'no readable "nested"';
-  const devices = value.devices;
-  if (!isObject(devices) || !isFact(devices.vhostNet) || !isFact(devices.tun)) return 'no readable "devices"';
-  const cpu = value.cpu as { known: boolean; value?: Record<string, unknown> };
-  if (cpu.known && (!isObject(cpu.value) || !Array.isArray(cpu.value.flags) || !Array.isArray(cpu.value.vmxFlags) || !isObject(cpu.value.virtual))) return 'a "cpu" without flags';
-  return null;
+  return problemOf(value, HOST_FIELDS);
 }
+
+const CONFIG_FIELDS: Record<string, Check> = {
+  file: str,
+  arch: str,
+  kernel: shape({ input: str }),
+  targets: (value) =>
+    Array.isArray(value) &&
+    value.every(shape({
+      id: str,
+      ok: bool,
+      unavailable: orNull(str),
+      checks: (checks) => Array.isArray(checks) && checks.every(shape({ symbol: str, status: str, expected: orNull(str), actual: orNull(str), note: str, optional: bool })),
+    })),
+};
 
 function configProblem(value: Record<string, unknown>): string | null {
-  if (typeof value.file !== 'string' || typeof value.arch !== 'string' || !isObject(value.kernel) || typeof value.kernel.input !== 'string') return 'no file, kernel or arch';
-  if (!Array.isArray(value.targets) || !value.targets.every((target) => isObject(target) && typeof target.id === 'string' && typeof target.ok === 'boolean' && Array.isArray(target.checks))) return 'unreadable targets';
-  return null;
+  return problemOf(value, CONFIG_FIELDS);
 }
 
+const CHECK_FIELDS: Record<string, Check> = {
+  input: str,
+  arch: str,
+  label: (value) => value === undefined || str(value),
+  line: (value) => value === undefined || (typeof value === 'number' && Number.isInteger(value) && value > 0),
+  kernel: shape({ release: str }),
+  features: (value) =>
+    Array.isArray(value) &&
+    value.every(shape({ id: str, supported: bool, status: str, since: orNull(str), available: (available) => available === undefined || bool(available) || available === 'unknown' })),
+};
+
 function checkProblem(value: Record<string, unknown>): string | null {
-  if (typeof value.input !== 'string' || typeof value.arch !== 'string' || !isObject(value.kernel) || typeof value.kernel.release !== 'string') return 'no input, kernel or arch';
-  if (!Array.isArray(value.features) || !value.features.every((feature) => isObject(feature) && typeof feature.id === 'string' && typeof feature.supported === 'boolean' && typeof feature.status === 'string')) return 'unreadable features';
-  return null;
+  return problemOf(value, CHECK_FIELDS);
 }
 
 function factOf<T, U>(json: FactJson<T>, shape: (value: T) => U): Fact<U> {

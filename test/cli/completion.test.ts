@@ -48,6 +48,11 @@ describe.each(['bash', 'zsh'] as const)('%s completion', (shell) => {
     expect(complete(shell, ['virt-advisor', 'recommend', '--goal', 'p'])).toEqual(['performance', 'passthrough']);
     expect(complete(shell, ['virt-advisor', 'explain', 'xen-p'])).toEqual(['xen-pvh', 'xen-pvhvm']);
   });
+  it("completes an option's values as the command in use takes them", () => {
+    expect(complete(shell, ['virt-advisor', 'config', 'x.config', '--format', ''])).toEqual(['text', 'json', 'prometheus', 'junit']);
+    expect(complete(shell, ['virt-advisor', 'report', '--format', ''])).toEqual(['text', 'json', 'csv']);
+    expect(complete(shell, ['virt-advisor', 'host', '--format', ''])).toEqual(['text', 'json', 'prometheus']);
+  });
   it('completes the last item of a comma-separated list', () => {
     expect(complete(shell, ['virt-advisor', 'config', '--for', 'kvm-host,cont'])).toEqual(['kvm-host,containers']);
   });

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -130,6 +130,26 @@ describe('config over many files', () => {
     expect(jsonLines(result.stdout)).toEqual([{ file: empty, error: `${empty} holds no kernel config` }]);
   });
 
+  it('skips what this user may not read when it is not named like a config, as in /boot', () => {
+    const boot = sharedTempDir('virt-advisor-boot-');
+    copyFileSync(config('config-debian-6.1.192-amd64'), join(boot, 'config-6.1.0-amd64'));
+    writeFileSync(join(boot, 'vmlinuz-6.1.0-amd64'), Buffer.from([0x4d, 0x5a, 0, 1]));
+    writeFileSync(join(boot, 'config-6.1.0-secret'), readFileSync(config('config-debian-6.1.192-amd64')));
+    chmodSync(join(boot, 'config-6.1.0-amd64'), 0o644);
+    chmodSync(join(boot, 'vmlinuz-6.1.0-amd64'), 0o600);
+    chmodSync(join(boot, 'config-6.1.0-secret'), 0o600);
+    symlinkSync(join(boot, 'gone'), join(boot, 'dangling'));
+    const result = runUnprivileged(['config', boot, '--for', 'kvm-host', '--json']);
+    if (result.uid === 0) throw new Error('not dropped to an unprivileged user');
+    // The config it cannot read is an error; the kernel image and the dangling link are skipped.
+    expect(jsonLines(result.stdout).map((record) => [record.file.split('/').pop(), record.error === undefined])).toEqual([
+      ['config-6.1.0-amd64', true],
+      ['config-6.1.0-secret', false],
+    ]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/skipped 2 files that cannot be read, not named like a config \(dangling \(no such file\), vmlinuz-6\.1\.0-amd64 \(permission denied\)\)/);
+  });
+
   it('reports a config this user may not read and audits the rest', () => {
     const shared = sharedTempDir('virt-advisor-private-');
     copyFileSync(config('config-debian-6.1.192-amd64'), join(shared, 'a-config'));
@@ -227,5 +247,50 @@ describe('--format', () => {
       expect(result.status, args.join(' ')).toBe(2);
       expect(expectOneLineError(result.stderr)).toMatch(message);
     }
+  });
+});
+
+describe('report: which host a record is', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'virt-advisor-hosts-'));
+  for (const [host, root] of [['alpha', 'debian12-kvm-host'], ['beta', 'xen-dom0'], ['gamma', 'nothing-readable']] as const) {
+    mkdirSync(join(dir, 'results', 'site1', host), { recursive: true });
+    writeFileSync(join(dir, 'results', 'site1', host, 'host.json'), runCli(['host', '--json', '--root', join(ROOTS, root)]).stdout);
+  }
+
+  it('a file named for its output stands for the host its folder is named after, at any depth', () => {
+    const hosts = (args: string[]) => JSON.parse(runCli(['report', ...args, '--json']).stdout).hosts.map((host: any) => host.host);
+    expect(hosts([join(dir, 'results')])).toEqual(['alpha', 'beta', 'gamma']);
+    expect(hosts([dir])).toEqual(['alpha', 'beta', 'gamma']);
+    expect(hosts([join(dir, 'results/site1/alpha/host.json'), join(dir, 'results/site1/beta/host.json')])).toEqual(['alpha', 'beta']);
+    // The same file twice is read once.
+    expect(runCli(['report', join(dir, 'results'), join(dir, 'results/site1/alpha')]).status).toBe(0);
+  });
+
+  it('host records that lose their names are a problem, not one host', () => {
+    const all = ['alpha', 'beta'].map((host) => readFileSync(join(dir, 'results/site1', host, 'host.json'), 'utf8')).join('');
+    const result = runCli(['report', '-', '--json'], { input: all });
+    expect(result.status).toBe(2);
+    expect(expectOneLineError(result.stderr)).toMatch(/standard input: a second host record for standard input, not used/);
+  });
+
+  it('does not follow a link back up the tree', () => {
+    const looped = mkdtempSync(join(tmpdir(), 'virt-advisor-loop-'));
+    for (let index = 0; index < 6; index++) {
+      mkdirSync(join(looped, `h${index}`));
+      writeFileSync(join(looped, `h${index}`, 'host.json'), readFileSync(join(dir, 'results/site1/alpha/host.json')));
+      symlinkSync('..', join(looped, `h${index}`, 'up'));
+    }
+    const result = runCli(['report', looped, '--json']);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).hosts).toHaveLength(6);
+  });
+
+  it('an approach eligible only for want of evidence is not counted as one a host can use', () => {
+    const fleet = JSON.parse(runCli(['report', join(dir, 'results'), '--json']).stdout);
+    const kvm = fleet.approaches.find((row: any) => row.id === 'kvm');
+    // Nothing could be read of gamma: whether it can run KVM cannot be told.
+    expect(kvm.unknown).toContain('gamma');
+    expect(kvm.can).not.toContain('gamma');
+    expect(runCli(['report', join(dir, 'results')]).stdout).toMatch(/^gamma .*kvm\?/m);
   });
 });

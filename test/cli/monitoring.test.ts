@@ -113,3 +113,40 @@ describe('--format junit', () => {
     ]);
   });
 });
+
+describe('monitoring and CI output when an input fails', () => {
+  it('prometheus: a fleet-sized stream is written whole', () => {
+    const lines = Array.from({ length: 5000 }, (_, index) => `host${index}\t${['5.15.0-91-generic', '6.1.0-18-amd64', '4.18.0-513.el8.x86_64'][index % 3]}`);
+    const result = runCli(['check', '--stdin', '--format', 'prometheus', '--require', 'kvm'], { input: lines.join('\n'), timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('virt_advisor_requirements_met{'))).toHaveLength(5000);
+  });
+
+  it('prometheus: a machine whose running kernel config cannot be found still gets its series, exit 0', () => {
+    const result = runCli(['config', '--root', join(ROOTS, 'xen-dom0'), '--format', 'prometheus']);
+    expect(result.status).toBe(0);
+    promtool(result.stdout);
+    expect(sample(result.stdout, `virt_advisor_config_read_ok{file="running kernel's config"}`)).toBe(0);
+    expect(result.stderr).toMatch(/^virt-advisor: no kernel config found/);
+    // A usage mistake is still one: nothing was measured.
+    expect(runCli(['config', '--root', join(ROOTS, 'xen-dom0'), '--format', 'prometheus', '--kernel', 'banana']).status).toBe(2);
+  });
+
+  it('junit: one config that cannot be read is a report with the error in it, exit 2', () => {
+    const result = runCli(['config', '/nonexistent/config', '--format', 'junit']);
+    expect(result.status).toBe(2);
+    expect(validJunit(result.stdout).suites).toEqual([{ name: '/nonexistent/config', cases: [expect.objectContaining({ outcome: 'error', message: expect.stringMatching(/no such file/) })] }]);
+  });
+
+  it('--allow-unknown counts what a vendor kernel cannot tell as met in metrics and JUnit too', () => {
+    // RHEL 8.9: SEV-SNP is newer than 4.18 and Red Hat's record says nothing of it.
+    const args = ['check', '4.18.0-513.el8.x86_64', '--require', 'amd-sev-snp'];
+    expect(runCli([...args, '--format', 'junit']).status).toBe(1);
+    const allowed = runCli([...args, '--allow-unknown', '--format', 'junit']);
+    expect(allowed.status).toBe(0);
+    expect(validJunit(allowed.stdout).suites[0]!.cases).toEqual([expect.objectContaining({ name: 'amd-sev-snp', outcome: 'skipped', message: expect.stringMatching(/--allow-unknown/) })]);
+    const metrics = (extra: string[]) => sample(runCli([...args, ...extra, '--format', 'prometheus']).stdout, 'virt_advisor_requirements_met{kernel="4.18.0-513.el8.x86_64"}');
+    expect(metrics([])).toBe(0);
+    expect(metrics(['--allow-unknown'])).toBe(1);
+  });
+});

@@ -68,6 +68,38 @@ describe('classifyRecord', () => {
     );
   });
 
+  it('a record with any one value replaced by any JSON is refused or used, never a crash', () => {
+    const check = JSON.parse(JSON.stringify({ schemaVersion: 2, line: 1, label: 'web1', input: '6.1', kernel: { release: '6.1' }, arch: 'x86_64', features: [{ id: 'kvm', supported: true, status: 'supported', since: '2.6.20', available: true }] }));
+    const records = [hostToJson(detectHost(`${ROOTS}kvm-host-nested`)), hostToJson(detectHost(`${ROOTS}xen-dom0`)), check];
+    /** Every path to a value in a JSON tree. */
+    const paths = (value: unknown, at: Array<string | number> = []): Array<Array<string | number>> =>
+      value !== null && typeof value === 'object' ? [at, ...Object.entries(value).flatMap(([key, child]) => paths(child, [...at, Array.isArray(value) ? Number(key) : key]))] : [at];
+    const all = records.map((record) => ({ record, paths: paths(record).filter((path) => path.length > 0) }));
+    // Every value of every record, replaced in turn by each of the shapes that break readers.
+    let accepted = 0;
+    let refused = 0;
+    for (const { record, paths: choices } of all) {
+      for (const path of choices) {
+        for (const replacement of [null, {}, [], 'x', -1, true, [null], { value: null }]) {
+          const copy = JSON.parse(JSON.stringify(record));
+          let parent = copy;
+          for (const key of path.slice(0, -1)) parent = parent[key];
+          parent[path.at(-1)!] = replacement;
+          const classified = classifyRecord(copy, 'x.json');
+          if ('problem' in classified) {
+            refused++;
+            continue;
+          }
+          accepted++;
+          // Accepted: the report is built from it without throwing.
+          expect(() => buildFleet(realKnowledge, [{ host: 'x', source: 'x.json', record: classified }]), path.join('.')).not.toThrow();
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(accepted).toBeGreaterThan(10);
+  });
+
   it('reads a host record back into the facts detection found', () => {
     const facts = detectHost(`${ROOTS}kvm-host-nested`);
     expect(hostToJson(hostFactsOf(hostToJson(facts) as unknown as HostRecordJson))).toEqual(hostToJson(facts));
@@ -94,11 +126,17 @@ describe('buildFleet', () => {
 
   it('a second host record for one host is kept out, and said', () => {
     const host = { kind: 'host' as const, json: hostToJson(detectHost(`${ROOTS}debian12-kvm-host`)) as unknown as HostRecordJson };
-    const fleet = buildFleet(realKnowledge, [
-      { host: 'x', source: 'one.json', record: host },
-      { host: 'x', source: 'two.json', record: host },
-    ]);
-    expect(fleet.hosts[0]!.errors).toEqual(['two.json: a second host record for x (one file per host, or labels, keep hosts apart): not used']);
+    const problems: string[] = [];
+    const fleet = buildFleet(
+      realKnowledge,
+      [
+        { host: 'x', source: 'one.json', record: host },
+        { host: 'x', source: 'two.json', record: host },
+      ],
+      problems,
+    );
+    expect(problems).toEqual(['two.json: a second host record for x, not used (one file or folder per host keeps hosts apart)']);
+    expect(fleet.hosts[0]!.errors).toEqual([]);
     expect(fleet.approaches.find((row) => row.id === 'kvm')).toMatchObject({ of: 1, can: ['x'] });
   });
 });
