@@ -19,6 +19,7 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   explain: async () => (await import('./features.js')).runExplain,
   config: async () => (await import('./config.js')).runConfig,
   report: async () => (await import('./report.js')).runReport,
+  timeline: async () => (await import('./timeline.js')).runTimeline,
   completion: async () => (await import('./completion.js')).runCompletion,
 };
 

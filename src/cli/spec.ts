@@ -195,6 +195,27 @@ export const COMMANDS: CommandSpec[] = [
     ],
   },
   {
+    name: 'timeline',
+    summary: 'when each feature was in mainline on an architecture, as a picture',
+    description:
+      'Draws the history the knowledge base carries: a row per feature mainline has had on the architecture, mainline releases (with their years) along the top, a bar from the release that added the feature to the one that removed it. In a terminal with colour and block characters (ASCII with NO_COLOR or a locale that is not UTF-8), fitted to its width; --json gives the same data; --svg and --html write it as a picture (the HTML page has the SVG inline, with a hover title per bar giving its releases and sources).',
+    positionals: [],
+    options: [
+      arch("the architecture; default: this machine's"),
+      { name: 'features', type: 'string', value: 'ID', choices: 'features', repeatable: true, describe: 'only these features (repeatable or comma-separated); default: every feature mainline has had there' },
+      { name: 'since', type: 'string', value: 'VERSION', describe: 'the first release shown; default: the oldest release that added one of the features' },
+      { name: 'until', type: 'string', value: 'VERSION', describe: 'the last release shown; default: the newest release the knowledge base knows' },
+      json('print the timeline as data: the releases with their dates, and each feature with its releases and sources'),
+      { name: 'svg', type: 'string', value: 'FILE', describe: 'write the timeline as an SVG picture (- for standard output)' },
+      { name: 'html', type: 'string', value: 'FILE', describe: 'write an HTML page with the SVG inline and a hover title per bar (- for standard output)' },
+    ],
+    examples: [
+      { command: 'virt-advisor timeline --arch x86_64', meaning: 'the x86 history in the terminal' },
+      { command: 'virt-advisor timeline --arch arm64 --svg arm64.svg', meaning: 'the arm64 history as a picture' },
+      { command: 'virt-advisor timeline --features kvm,lguest,vmi --since 2.6.20 --until 4.20', meaning: 'three features over a span' },
+    ],
+  },
+  {
     name: 'completion',
     summary: 'print a shell completion script (bash or zsh)',
     description:

@@ -24,6 +24,7 @@ export function compileRules(rulesDir: string, outDir: string | null): RuleProbl
       features: [...rules.features].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       approaches: rules.approaches,
       releases: rules.releases.releases.map((release) => release.name),
+      releaseDates: rules.releases.releases.map((release) => release.date ?? null),
       distributions: rules.distributions,
       hardwareVirtualization: hardwareVirtualizationByArch(rules.cpuFlags),
     };

@@ -18,6 +18,8 @@ export interface KnowledgeBase {
   distributions: Map<string, DistributionRules>;
   /** The /proc/cpuinfo flags that show hardware virtualization, per architecture; absent where cpuinfo does not show it. */
   hardwareVirtualization: ReadonlyMap<Arch, HardwareVirtualization>;
+  /** kernel.org release dates (YYYY-MM-DD) by release name, where known. */
+  releaseDates: ReadonlyMap<string, string>;
 }
 
 export function knowledgeBaseOf(
@@ -26,8 +28,10 @@ export function knowledgeBaseOf(
   approaches: Approach[] = [],
   distributions: DistributionRules[] = [],
   hardwareVirtualization: Partial<Record<Arch, HardwareVirtualization>> = {},
+  releaseDates: ReadonlyArray<string | null> = [],
 ): KnowledgeBase {
   return {
+    releaseDates: new Map(releases.flatMap((name, index) => (releaseDates[index] ? [[name, releaseDates[index]!] as [string, string]] : []))),
     hardwareVirtualization: new Map(Object.entries(hardwareVirtualization) as Array<[Arch, HardwareVirtualization]>),
     features,
     byId: new Map(features.map((feature) => [feature.id, feature])),
@@ -53,5 +57,5 @@ export function loadKnowledgeBase(packageRoot: string): KnowledgeBase {
   if (file?.format !== KNOWLEDGE_FORMAT || !Array.isArray(file.features)) {
     throw new UserError(`${path} was written by another version of virt-advisor; run "npm run build"`);
   }
-  return knowledgeBaseOf(file.features, file.releases, file.approaches, file.distributions, file.hardwareVirtualization);
+  return knowledgeBaseOf(file.features, file.releases, file.approaches, file.distributions, file.hardwareVirtualization, file.releaseDates);
 }

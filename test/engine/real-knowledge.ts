@@ -11,4 +11,5 @@ export const realKnowledge = knowledgeBaseOf(
   rules.approaches,
   rules.distributions,
   hardwareVirtualizationByArch(rules.cpuFlags),
+  rules.releases.releases.map((release) => release.date ?? null),
 );
