@@ -10,4 +10,5 @@ export const SCHEMA_VERSIONS = {
   list: 1,
   explain: 2,
   report: 1,
+  timeline: 1,
 } as const;

@@ -1,6 +1,7 @@
 import type { Arch } from '../arch.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
 import { releaseNameKey } from '../version/compare.js';
+import { SCHEMA_VERSIONS } from './schema-versions.js';
 import { styleFor } from './style.js';
 
 /** What `timeline` draws, as `--json` gives it. */
@@ -38,7 +39,7 @@ export function timelineData(knowledge: KnowledgeBase, arch: Arch, options: { fe
       addedSource: statement.addedSource,
       removedSource: statement.removedSource ?? null,
     }));
-  return { schemaVersion: 1, arch, since: releases[0] ?? first, until: releases[releases.length - 1] ?? last, releases: releases.map((name) => ({ name, date: knowledge.releaseDates.get(name) ?? null })), features };
+  return { schemaVersion: SCHEMA_VERSIONS.timeline, arch, since: releases[0] ?? first, until: releases[releases.length - 1] ?? last, releases: releases.map((name) => ({ name, date: knowledge.releaseDates.get(name) ?? null })), features };
 }
 
 /**

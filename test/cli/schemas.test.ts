@@ -108,6 +108,10 @@ describe('JSON outputs match schemas/', () => {
     expectValid('report.schema.json', JSON.parse(runCli(['report', dir, '--json']).stdout), 'report');
   });
 
+  it.each(['x86_64', 'i386', 'arm64', 'riscv64'])('timeline on %s', (arch) => {
+    expectValid('timeline.schema.json', JSON.parse(runCli(['timeline', '--arch', arch, '--json']).stdout), `timeline ${arch}`);
+  });
+
   it('a schema refuses what the contract does not allow (the check is not vacuous)', () => {
     const [record] = jsonLines(runCli(['check', '6.1', '--arch', 'x86_64', '--json']).stdout);
     expect(() => expectValid('check.schema.json', { ...record, extra: 1 }, 'extra field')).toThrow(/additional/);
