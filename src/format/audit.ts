@@ -27,7 +27,7 @@ function actualOf(check: Check): string | null {
 }
 
 /** What the status means for this check in words, before the requirement's own note. */
-function statusNote(check: Check, release: string): string | null {
+export function statusNote(check: Check, release: string): string | null {
   const requirement = check.requirement;
   switch (check.status) {
     case 'ok':

@@ -12,7 +12,7 @@ import type { KnowledgeBase } from '../rules/knowledge.js';
 import { symbolsOf } from '../rules/targets.js';
 import type { Feature } from '../rules/types.js';
 import { releaseNameKey } from '../version/compare.js';
-import { unavailableReason } from './audit.js';
+import { statusNote, unavailableReason } from './audit.js';
 import { configWords, describeKernel, vendorName } from './check.js';
 import type { CheckResult, ConfigResult } from './prometheus.js';
 
@@ -112,26 +112,9 @@ const fixLines = (symbols: readonly string[]) => symbols.map((symbol) => `CONFIG
 
 const symbolNames = (check: Check) => symbolsOf(check.requirement).map((symbol) => `CONFIG_${symbol}`).join('|');
 
-/** What the status means for this check, in the words of the text report. */
+/** What the status means for this check, in the words of the text report (which says nothing for off). */
 function statusWords(check: Check, release: string): string | null {
-  const requirement = check.requirement;
-  switch (check.status) {
-    case 'ok':
-    case 'module':
-      if (check.backport) return `set although mainline ${release} has no CONFIG_${check.symbol} (a vendor backport)`;
-      if (check.status === 'module' && check.builtinRequired) return 'built as a module, but a module will not do here';
-      return null;
-    case 'obsolete':
-      return check.gone === 'not-yet' ? `not in mainline ${release}: it arrived in ${requirement.since}` : `not in mainline ${release}: removed or renamed in ${requirement.until}`;
-    case 'not-applicable':
-      return `applies to ${check.arches.join(', ')} only`;
-    case 'missing':
-      return `mainline ${release} has it but the config does not mention it (it or what it depends on is not enabled)`;
-    case 'off':
-      return 'the config says it is not set';
-    case 'invalid':
-      return `CONFIG_${check.symbol}=${check.value}${check.line === null ? '' : ` (line ${check.line})`} is not a value Kconfig accepts for this option (y, m or n, unquoted): make ignores the line, so the option is not enabled`;
-  }
+  return check.status === 'off' ? 'the config says it is not set' : statusNote(check, release);
 }
 
 /** "missing: <what the status means>. <why the target needs it>" */

@@ -95,6 +95,15 @@ describe('--format junit', () => {
     expect(validJunit(broken.stdout).suites[0]!.cases.map((testCase) => testCase.outcome)).toEqual(['error']);
   });
 
+  it('config: a check gated by what it serves is skipped with the same words as the text report', () => {
+    const result = runCli(['config', config('config-firecracker-microvm-x86_64-4.14.174'), '--for', 'containers', '--format', 'junit']);
+    const cases = validJunit(result.stdout).suites[0]!.cases;
+    expect(cases.find((testCase) => testCase.name === 'containers: CONFIG_CGROUP_BPF')).toMatchObject({
+      outcome: 'skipped',
+      message: 'not required in mainline 4.14: what it is needed for (BPF_PROG_TYPE_CGROUP_DEVICE) arrived in 4.15',
+    });
+  });
+
   it('check --require: a suite per version, a case per required feature', () => {
     const result = runCli(['check', '5.15.0-91-generic', '4.19', '--arch', 'x86_64', '--require', 'virtiofs,kvm', '--format', 'junit']);
     expect(result.status).toBe(1);
