@@ -140,8 +140,25 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   if (args.root !== undefined && (versions.length > 0 || args.config !== undefined)) {
     throw new UserError("--root checks the kernel running at that root, found there; give no version with it (for another kernel's config, use --config FILE)");
   }
+  const format = outputFormat(args, ['text', 'json', 'prometheus', 'junit']);
+  if (format === 'junit' && required.length === 0) throw new UserError('--format junit reports each --require feature as a test case: give --require');
   // No version: this machine's running kernel, with its config when it can be found.
-  const withConfig: WithConfig | null = args.config !== undefined ? await readConfigArgument(args, versions, context) : !args.stdin && versions.length === 0 ? await readRunning(args, context) : null;
+  let withConfig: WithConfig | null;
+  try {
+    withConfig = args.config !== undefined ? await readConfigArgument(args, versions, context) : !args.stdin && versions.length === 0 ? await readRunning(args, context) : null;
+  } catch (error) {
+    // Metrics and CI reports still say what could not be read: a cron job or a pipeline keeps a
+    // document with the failure in it rather than none.
+    if (!(error instanceof UserError) || (format !== 'prometheus' && format !== 'junit')) throw error;
+    context.stderr.write(`virt-advisor: ${escapeText(error.message)}\n`);
+    const failed: CheckResult = { line: null, label: null, input: args.config !== undefined ? (versions[0] ?? args.config) : 'running kernel', error: error.message };
+    if (format === 'prometheus') {
+      context.stdout.write((await import('../format/prometheus.js')).checkMetrics([failed], required, VERSION));
+      return 0;
+    }
+    context.stdout.write((await import('../format/junit.js')).checkJunit([failed], required, knowledge));
+    return 2;
+  }
 
   const check = createKernelChecker(knowledge, {
     arch: given,
@@ -150,8 +167,6 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   });
   const requiredIndexes = required.map((id) => knowledge.features.findIndex((feature) => feature.id === id));
   const releases = knownReleases(knowledge.releases);
-  const format = outputFormat(args, ['text', 'json', 'prometheus', 'junit']);
-  if (format === 'junit' && required.length === 0) throw new UserError('--format junit reports each --require feature as a test case: give --require');
   const toJson = format === 'json' ? createCheckJsonFormatter(releases) : null;
   // Metrics and JUnit are whole documents: the answers are gathered and written at the end.
   const gathered: CheckResult[] | null = format === 'prometheus' || format === 'junit' ? [] : null;

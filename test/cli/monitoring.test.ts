@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../format/junit-reader.js';
-import { runCli } from './run.js';
+import { expectOneLineError, runCli } from './run.js';
 
 /**
  * --format prometheus and --format junit through the real binary, checked by the tools that read
@@ -139,6 +139,19 @@ describe('monitoring and CI output when an input fails', () => {
     expect(result.stderr).toMatch(/^virt-advisor: no kernel config found/);
     // A usage mistake is still one: nothing was measured.
     expect(runCli(['config', '--root', join(ROOTS, 'xen-dom0'), '--format', 'prometheus', '--kernel', 'banana']).status).toBe(2);
+  });
+
+  it('check of a running kernel that cannot be read: metrics (exit 0) and a JUnit error case (exit 2)', () => {
+    const root = join(ROOTS, 'nothing-readable');
+    const metrics = runCli(['check', '--root', root, '--format', 'prometheus']);
+    expect(metrics.status).toBe(0);
+    promtool(metrics.stdout);
+    expect(sample(metrics.stdout, 'virt_advisor_check_input_ok{kernel="running kernel"}')).toBe(0);
+    const junit = runCli(['check', '--root', root, '--format', 'junit', '--require', 'kvm']);
+    expect(junit.status).toBe(2);
+    expect(validJunit(junit.stdout).suites.map((suite) => [suite.name, suite.cases.map((testCase) => testCase.outcome)])).toEqual([['running kernel', ['error']]]);
+    // A format that does not exist is refused before anything is read.
+    expect(expectOneLineError(runCli(['check', '--root', root, '--format', 'xml']).stderr)).toMatch(/--format: "xml" is not one of/);
   });
 
   it('junit: one config that cannot be read is a report with the error in it, exit 2', () => {
