@@ -107,7 +107,7 @@ describe('exit codes', () => {
     expect(result.stdout.trim()).toBe('1');
   });
 
-  it('interrupted without a terminal (Ctrl-C in a script): ends by SIGINT, which a shell reports as 130, with the answers given so far intact', async () => {
+  it('interrupted without a terminal (Ctrl-C in a script): ends by SIGINT, which a shell reports as 130, with the answers given so far intact', { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, [BIN, 'check', '--stdin', '--arch', 'x86_64', '--json'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
