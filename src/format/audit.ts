@@ -18,7 +18,7 @@ function expectedOf(check: Check): string | null {
 }
 
 /** The config's value: "m" for one symbol; "KVM_INTEL=n, KVM_AMD=n" for alternatives; null when absent. */
-function actualOf(check: Check): string | null {
+export function actualOf(check: Check): string | null {
   if (check.found.length === 1) return check.found[0]!.value;
   if (check.status === 'ok') return `${check.symbol}=${check.value}`;
   if (check.status === 'module') return `${check.symbol}=m`;
@@ -90,7 +90,7 @@ export function auditToJson(report: AuditReport) {
 }
 
 /** The symbols to set for a failing check: every alternative when several would do. */
-function toEnable(check: Check): string[] {
+export function toEnable(check: Check): string[] {
   // An optional symbol is not needed for the target: the fragment enables only what is.
   if (checkPasses(check) || check.requirement.optional) return [];
   if (check.status === 'module' || check.status === 'invalid') return [check.symbol];

@@ -12,7 +12,8 @@ import type { KnowledgeBase } from '../rules/knowledge.js';
 import { symbolsOf } from '../rules/targets.js';
 import type { Feature } from '../rules/types.js';
 import { releaseNameKey } from '../version/compare.js';
-import { statusNote, unavailableReason } from './audit.js';
+// The text report's words and fixes, so that both say the same of a check.
+import { actualOf, statusNote, toEnable, unavailableReason } from './audit.js';
 import { configWords, describeKernel, vendorName } from './check.js';
 import type { CheckResult, ConfigResult } from './prometheus.js';
 
@@ -123,25 +124,10 @@ function failureMessage(check: Check, release: string): string {
   return `${check.status}: ${words ? `${words}. ` : ''}${check.requirement.note}`;
 }
 
-/** The config's value: "m" for one symbol; "KVM_INTEL=n, KVM_AMD=n" for alternatives; "(absent)". */
-function actualOf(check: Check): string {
-  if (check.found.length === 1) return check.found[0]!.value ?? '(absent)';
-  if (check.status === 'ok') return `${check.symbol}=${check.value}`;
-  if (check.status === 'module') return `${check.symbol}=m`;
-  const present = check.found.filter((entry) => entry.value !== null).map((entry) => `${entry.symbol}=${entry.value}`);
-  return present.length > 0 ? present.join(', ') : '(absent)';
-}
-
-/** The symbols that would fix a failing check: the one set wrongly, or every alternative. */
-function toEnable(check: Check): string[] {
-  if (check.status === 'module' || check.status === 'invalid') return [check.symbol];
-  return symbolsOf(check.requirement);
-}
-
 function failureDetails(check: Check): string {
   const symbols = toEnable(check);
   return [
-    `expected: ${check.requirement.builtin ? 'y' : 'y or m'}; actual: ${actualOf(check)}`,
+    `expected: ${check.requirement.builtin ? 'y' : 'y or m'}; actual: ${actualOf(check) ?? '(absent)'}`,
     symbols.length > 1 ? 'to fix, set any one of these:' : 'to fix, set:',
     ...fixLines(symbols),
   ].join('\n');
