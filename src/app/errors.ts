@@ -15,3 +15,9 @@ export function unknownFeature(ids: string[], knowledge: KnowledgeBase): UserErr
   return new UserError(`unknown feature id ${ids.map((id) => quote(id)).join(', ')}${didYouMean(ids[0]!, known)} (valid ids: ${known.join(', ')})`);
 }
 
+
+/** The error for an approach id the knowledge base does not have, with the closest one. */
+export function unknownApproach(id: string, knowledge: KnowledgeBase): UserError {
+  const known = knowledge.approaches.map((approach) => approach.id).sort();
+  return new UserError(`unknown approach ${quote(id)}${didYouMean(id, known)} (valid ids: ${known.join(', ')})`);
+}

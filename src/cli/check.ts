@@ -10,6 +10,9 @@ import { wrapText } from '../format/wrap.js';
 import { escapeText, jsonString } from '../escape.js';
 import { styleFor } from '../format/style.js';
 import { VERSION } from './version.js';
+import { checkApproach, type ApproachVerdict } from '../app/approach-check.js';
+import { unknownApproach } from '../app/errors.js';
+import { SCHEMA_VERSIONS } from '../format/schema-versions.js';
 
 export interface CheckArgs {
   versions?: string[];
@@ -23,10 +26,11 @@ export interface CheckArgs {
   config?: string;
   root?: string;
   format?: string;
+  approach?: string;
 }
 
 /** One distinct version text's answer, kept while the same text comes again. */
-type Answer = { error: string } | { checked: CheckedKernel; lacks: string | null; rendered: string | null; parts: CheckJsonParts | null };
+type Answer = { error: string } | { checked: CheckedKernel; lacks: string | null; rendered: string | null; parts: CheckJsonParts | null; approach?: ApproachVerdict };
 
 const ANSWER_CACHE_SIZE = 1024;
 
@@ -141,6 +145,13 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     throw new UserError("--root checks the kernel running at that root, found there; give no version with it (for another kernel's config, use --config FILE)");
   }
   const format = outputFormat(args, ['text', 'json', 'prometheus', 'junit']);
+  const approach = args.approach === undefined ? null : (knowledge.approaches.find((entry) => entry.id === args.approach) ?? null);
+  if (args.approach !== undefined) {
+    if (approach === null) throw unknownApproach(args.approach, knowledge);
+    if (required.length > 0) throw new UserError('--approach and --require ask different questions of a kernel: give one of them');
+    if (format === 'prometheus' || format === 'junit') throw new UserError(`--approach answers in text or JSON, not --format ${format}`);
+    if (args.config !== undefined) throw new UserError('--approach answers from the version: it does not go with --config');
+  }
   if (format === 'junit' && required.length === 0) throw new UserError('--format junit reports each --require feature as a test case: give --require');
   // No version: this machine's running kernel, with its config when it can be found.
   let withConfig: WithConfig | null;
@@ -196,6 +207,12 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     if (!('error' in checked) && withConfig) checked = withConfigOf(checked);
     if ('error' in checked) return { error: checked.error };
     const { verdicts, arch } = checked;
+    if (approach) {
+      const verdict = checkApproach(knowledge, approach, checked);
+      const fails = verdict.supported === false || (verdict.supported === null && !args.allowUnknown);
+      const unknownWords = verdict.supported === null ? ' (unknown, counted as not met; --allow-unknown counts it as met)' : '';
+      return { checked, lacks: fails ? `${version.input} (${arch}): ${approach.name}: ${verdict.text}${unknownWords}` : null, rendered: null, parts: null, approach: verdict };
+    }
     const known = checked;
     const unknowns = requiredIndexes.filter((index) => availability(known, index) === 'unknown').map((index) => verdicts[index]!.id);
     const missing = requiredIndexes
@@ -265,6 +282,11 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
     if (gathered) {
       gathered.push({ line: at?.line ?? null, label: at?.label ?? null, input: checked.version.input, checked });
       return undefined;
+    }
+    if (found.approach) {
+      if (toJson) return out.write(approachRecord(checked, found.approach, at));
+      found.rendered ??= wrapText(approachText(checked, found.approach, color), width);
+      return out.write(found.rendered);
     }
     if (toJson) {
       // The version's own part, then the bytes it shares with kernels of its release.
@@ -342,4 +364,42 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
   // Monitoring reads the values, not the exit code: only a failure of the tool itself is one.
   if (format === 'prometheus') return 0;
   return badInput ? 2 : unmet ? 1 : 0;
+}
+
+/** `check --approach --json`: one record per version, as schemas/check-approach.schema.json describes it. */
+function approachRecord(checked: CheckedKernel, verdict: ApproachVerdict, at: { line: number; label: string | null } | null): string {
+  const { approach, name, supported, text, product, features } = verdict;
+  const record = {
+    schemaVersion: SCHEMA_VERSIONS.checkApproach,
+    ...(at ? { line: at.line, ...(at.label === null ? {} : { label: at.label }) } : {}),
+    input: checked.version.input,
+    release: checked.version.release,
+    arch: checked.arch,
+    archFrom: checked.archFrom,
+    approach,
+    name,
+    supported,
+    text,
+    product,
+    features,
+  };
+  return `${JSON.stringify(record)}\n`;
+}
+
+/** One line per version: the approach's answer, then for a hosted hypervisor where it comes from. */
+function approachText(checked: CheckedKernel, verdict: ApproachVerdict, color: boolean): string {
+  const style = styleFor(color);
+  const mark = verdict.supported === true ? style.green('yes') : verdict.supported === false ? style.red('no') : style.yellow('unknown');
+  const lines = [`${escapeText(checked.version.input)} (${checked.arch}): ${escapeText(verdict.name)}: ${mark}: ${escapeText(verdict.text)}`];
+  const answer = verdict.product;
+  if (answer) {
+    for (const branch of answer.branches) {
+      const step = branch.from;
+      if (!step) continue;
+      const said = step.evidence ? `: ${step.evidence}` : '';
+      lines.push(style.dim(`  ${step.version}${step.date ? ` (${step.date})` : ''}${said}${step.strength === 'weak' ? ' [weak source]' : ''}; ${step.source}`));
+    }
+    if (answer.status === 'not-yet-known' && answer.newest) lines.push(style.dim(`  newest known: ${answer.newest.version} for kernel ${answer.newest.kernel}; ${answer.newest.source}`));
+  }
+  return `${lines.join('\n')}\n`;
 }

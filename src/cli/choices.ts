@@ -24,6 +24,8 @@ export function choicesOf(set: ChoiceSet, context: CliContext): string[] {
       return knowledgeBase(context).features.map((feature) => feature.id);
     case 'targets':
       return targetIds(context);
+    case 'approaches':
+      return knowledgeBase(context).approaches.map((approach) => approach.id);
     case 'hostFormats':
     case 'configFormats':
     case 'checkFormats':

@@ -5,7 +5,7 @@
  */
 
 /** Closed sets of values an option takes; resolved from the knowledge base when they come from it. */
-export type ChoiceSet = 'arches' | 'targets' | 'features' | 'guests' | 'goals' | 'shells' | 'answers' | 'vendors' | 'hostFormats' | 'configFormats' | 'checkFormats' | 'reportFormats';
+export type ChoiceSet = 'arches' | 'targets' | 'features' | 'approaches' | 'guests' | 'goals' | 'shells' | 'answers' | 'vendors' | 'hostFormats' | 'configFormats' | 'checkFormats' | 'reportFormats';
 
 /** The output formats each command offers besides text (--json is the same as --format json). */
 export const FORMATS = {
@@ -121,7 +121,15 @@ export const COMMANDS: CommandSpec[] = [
       arch("architecture; default: the one the version string names (.aarch64, -armmp), else this machine's"),
       json('print one JSON object per version, one per line (JSON Lines)'),
       { name: 'require', type: 'string', value: 'ID', choices: 'features', repeatable: true, describe: 'features that must be supported (repeatable or comma-separated); exit 1 if one is not, or is unknown' },
-      { name: 'allow-unknown', type: 'boolean', describe: 'with --require: count a feature that cannot be told for a vendor kernel (unknown) as met' },
+      {
+        name: 'approach',
+        type: 'string',
+        value: 'ID',
+        choices: 'approaches',
+        describe:
+          "answer for one approach instead of every feature: whether the kernel has what it needs; for VirtualBox and VMware Workstation, which of their releases support the kernel (their modules are built outside the kernel), as the vendor's changelogs say. Exit 1 where it is not supported, or not known to be",
+      },
+      { name: 'allow-unknown', type: 'boolean', describe: 'with --require or --approach: count what cannot be told for a vendor kernel (unknown) as met' },
       { name: 'stdin', type: 'boolean', describe: 'read versions from standard input, one per line, bare or as LABEL<TAB>VERSION (a host name, any label); blank lines and # comments are skipped. With --json every record carries its line and label, and a bad line leaves an error record in its place' },
       { name: 'config', type: 'string', value: 'FILE', describe: "a kernel config (plain, gzip, or - for standard input) to read beside one version: each feature's config state; the version defaults to the config header's" },
       root("with no version: check the kernel running at this root (its release, config and loaded modules)"),
@@ -135,6 +143,7 @@ export const COMMANDS: CommandSpec[] = [
       { command: 'virt-advisor check 2.6.23 3.0 --arch i386 --require lguest', meaning: 'two releases on 32-bit x86; exit 1 where lguest is missing' },
       { command: 'virt-advisor check --stdin --json --require amd-sev-snp < inventory.tsv', meaning: 'a fleet inventory of HOST<TAB>VERSION lines as JSON Lines, each record labelled with its host' },
       { command: 'virt-advisor check 5.14.0-427.13.1.el9_4.x86_64 --require vfio,vhost-net --format junit > kernel.xml', meaning: 'each requirement as a test case for a CI system' },
+      { command: 'virt-advisor check 6.8.0-45-generic --approach virtualbox', meaning: 'which VirtualBox releases support this kernel; exit 1 if none is known to' },
     ],
   },
   {

@@ -6,6 +6,8 @@ import { releaseKey, releaseNameKey } from '../version/compare.js';
 import type { KernelVersion } from '../version/parse.js';
 import { compileChecker, type FeatureVerdict, type VersionChecker } from './check.js';
 import { vendorKernelOf, type VendorKernel } from './vendor.js';
+import { newestSupported, productSentence, productSupport, type ProductAnswer } from './product.js';
+import type { Product } from '../rules/products.js';
 
 /** What is known of the machine; null means it could not be told (never a guess). */
 export interface MachineProfile {
@@ -89,6 +91,11 @@ export interface Candidate {
   /** It runs every guest system asked for. */
   runsGuests: boolean;
   score: number;
+  /**
+   * For a hosted hypervisor (VirtualBox, VMware Workstation): which of its releases support the
+   * kernel given, or the newest kernel one is known to support when none is; null otherwise.
+   */
+  product: ProductAnswer | null;
 }
 
 
@@ -378,7 +385,9 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   // Inside a VM, an approach that must boot its own hypervisor is rarely possible: rank it lower.
   const bootsInVm = approach.needsOwnHypervisor === true && machine.virtual === true && machine.xen !== 'dom0';
   const score = wishes.goals.reduce((sum, goal) => sum + approach.scores[goal], 0) - (bootsInVm ? 100 : 0) + (xenHere ? 50 : 0);
-  const needsKernelSupport = approach.host.features.length > 0 || (approach.host.oneOf ?? []).length > 0;
+  const product = approach.product === undefined ? null : (knowledge.products.get(approach.product) ?? null);
+  // A hosted hypervisor's own modules must build against the kernel: its releases' support is the kernel's requirement.
+  const needsKernelSupport = product !== null || approach.host.features.length > 0 || (approach.host.oneOf ?? []).length > 0;
   const guestNotes = wishes.guests.flatMap((guest) => (approach.guests.includes(guest) && approach.guestNotes?.[guest] ? [approach.guestNotes[guest]!.text] : []));
   const base = {
     id: approach.id,
@@ -390,6 +399,7 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
     guestNotes,
     notes: [...(approach.notes ?? [])],
     runsGuests: true,
+    product: product ? productAnswer(product, knowledge, machine.kernel) : null,
   };
 
   const cannotRun = wishes.guests.filter((guest) => !approach.guests.includes(guest));
@@ -406,6 +416,7 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
     return { ...base, eligible, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null, reasons, kconfig: [] };
   }
 
+  if (product && !product.hostArch.includes(arch)) against(`${product.name} runs on ${product.hostArch.join(', ')} Linux hosts only`);
   const chosen = hostFeatures(approach, knowledge, arch, answeredFlags(machine));
   const passthrough = wishes.goals.includes('passthrough') && approach.passthrough ? passthroughFeatures(approach, knowledge, arch, chosen.chosenIndex) : [];
   const features = [...chosen.features, ...passthrough.filter((feature) => !chosen.features.includes(feature))];
@@ -425,7 +436,9 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
 
   let kernelSatisfied: boolean | null = null;
   const kernel = machine.kernel;
-  if (missing.length === 0 && kernel && needsKernelSupport) {
+  if (product) {
+    kernelSatisfied = productReasons(product, base.product!, kernel, machine, wishes, reasons, against);
+  } else if (missing.length === 0 && kernel && needsKernelSupport) {
     kernelSatisfied = kernelReasons(knowledge, features, { min, max }, arch, kernel, wishes, reasons, against);
   } else if (missing.length === 0 && kernel) {
     kernelSatisfied = true;
@@ -461,6 +474,60 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
     // For a kernel too old, the options are named as in the first release that has them all.
     kconfig: missing.length === 0 ? kconfigFor(features, arch, kernel === null ? null : min !== null && releaseKey(kernel) < releaseNameKey(min) ? releaseNameKey(min) : releaseKey(kernel)) : [],
   };
+}
+
+/** A hosted hypervisor's answer for the kernel given, or for the newest kernel one of its releases supports. */
+function productAnswer(product: Product, knowledge: KnowledgeBase, kernel: KernelVersion | null): ProductAnswer {
+  if (kernel) return productSupport(product, kernel.release, vendorKernelOf(knowledge, kernel));
+  const newest = newestSupported(product);
+  return productSupport(product, newest?.kernel ?? '2.6.0');
+}
+
+/**
+ * Whether the hosted hypervisor's releases support this kernel, with the release to install; its
+ * modules, loaded or not, and KVM's beside them.
+ */
+function productReasons(
+  product: Product,
+  answer: ProductAnswer,
+  kernel: KernelVersion | null,
+  machine: MachineProfile,
+  wishes: Wishes,
+  reasons: Reason[],
+  against: (text: string) => void,
+): boolean | null {
+  let satisfied: boolean | null = null;
+  if (kernel === null) {
+    reasons.push({
+      kind: 'caveat',
+      text: answer.newest
+        ? `kernel unknown: the newest kernel a ${product.name} release is known to support is ${answer.newest.kernel} (${answer.newest.version} or later)`
+        : `kernel unknown, and no ${product.name} release is known to support a kernel`,
+    });
+  } else if (answer.status === 'supported') {
+    reasons.push({ kind: 'for', text: `${productSentence(answer)}, as its changelog says` });
+    satisfied = true;
+  } else if (answer.status === 'not-yet-known' && !wishes.kernelChangeable) {
+    against(`${answer.note}, and the kernel cannot be changed`);
+    satisfied = false;
+  } else {
+    reasons.push({ kind: 'caveat', text: answer.note! });
+  }
+  reasons.push({
+    kind: 'caveat',
+    text: `its modules (${product.modules.join(', ')}) are not in mainline: they are built against the running kernel (its headers, DKMS), and signed for Secure Boot, again after every kernel update`,
+  });
+  const loaded = machine.loadedModules ?? null;
+  if (loaded !== null) {
+    const own = product.modules.filter((module) => loaded.includes(module));
+    if (own.length > 0) reasons.push({ kind: 'for', text: `${own.join(', ')} is loaded` });
+    const kvm = loaded.filter((module) => module === 'kvm_intel' || module === 'kvm_amd');
+    if (kvm.length > 0) {
+      const facts = product.facts.filter((fact) => fact.topic === 'kvm-coexistence').map((fact) => fact.text);
+      reasons.push({ kind: 'caveat', text: `${kvm.join(', ')} is loaded${facts.length > 0 ? `: ${facts.join(' ')}` : ''}` });
+    }
+  }
+  return satisfied;
 }
 
 /** The passthrough goal: the IOMMU the machine shows, and how the approach hands devices over. */

@@ -41,7 +41,7 @@ export function recommendationJson(
     goals: wishes.goals,
     guests: wishes.guests,
     kernelChangeable: wishes.kernelChangeable,
-    candidates: candidates.map(({ id, name, eligible, confirmed, rank, minKernel, maxKernel, guestMinKernel, guestKernelRequired, kernelSatisfied, reasons, kconfig, guestNotes, notes }) => ({
+    candidates: candidates.map(({ id, name, eligible, confirmed, rank, minKernel, maxKernel, guestMinKernel, guestKernelRequired, kernelSatisfied, reasons, kconfig, guestNotes, notes, product }) => ({
       id,
       name,
       eligible,
@@ -56,6 +56,7 @@ export function recommendationJson(
       kconfig,
       guestNotes,
       notes,
+      product,
     })),
   };
 }
@@ -66,7 +67,18 @@ const MARK: Record<Reason['kind'], (style: Style) => string> = {
   caveat: (style) => style.yellow('!'),
 };
 
+/** For a hosted hypervisor: the release to install for the kernel, or the newest kernel one supports. */
+function productLine(candidate: Candidate, profile: MachineProfile): string {
+  const answer = candidate.product!;
+  const name = answer.name;
+  if (profile.kernel === null) return answer.newest ? `${name}: the newest kernel a release is known to support is ${answer.newest.kernel} (${name} ${answer.newest.version} or later)` : `${name}: no release is known to support a kernel`;
+  const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${profile.kernel.release}`;
+  if (answer.status !== 'supported') return `${name} for ${subject}: ${answer.status === 'unknown' ? 'unknown' : 'not yet supported as far as known'}`;
+  return `${name} for ${subject}: ${answer.minimum!.version} or later${answer.branches.filter((branch) => branch.from && branch.from !== answer.minimum).map((branch) => `, or ${branch.from!.version} or later in ${branch.branch}`).join('')}`;
+}
+
 function kernelLine(candidate: Candidate, profile: MachineProfile, arch: string): string {
+  if (candidate.product) return productLine(candidate, profile);
   if (!candidate.needsKernelSupport) return 'kernel: no kernel support needed';
   if (candidate.minKernel === null) return profile.arch === null ? 'minimum kernel: unknown without the architecture' : `minimum kernel: none: not in mainline on ${arch}`;
   const range = `${candidate.minKernel}${candidate.maxKernel ? ` up to (not including) ${candidate.maxKernel}` : ' or later'}`;

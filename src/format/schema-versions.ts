@@ -4,8 +4,9 @@
  */
 export const SCHEMA_VERSIONS = {
   check: 2,
+  checkApproach: 1,
   config: 2,
-  recommend: 2,
+  recommend: 3,
   host: 2,
   list: 1,
   explain: 2,

@@ -17,6 +17,8 @@ export interface Approach {
   guestFeaturesRequired: boolean;
   needsHardwareVirtualization: boolean;
   sharesHostKernel?: boolean;
+  /** A hosted hypervisor (rules/products) whose own modules it runs on, instead of mainline features. */
+  product?: string;
   /** It boots a hypervisor of its own beneath Linux (Xen). */
   needsOwnHypervisor?: boolean;
   scores: Record<Goal, number>;

@@ -26,6 +26,7 @@ export function compileRules(rulesDir: string, outDir: string | null): RuleProbl
       releases: rules.releases.releases.map((release) => release.name),
       releaseDates: rules.releases.releases.map((release) => release.date ?? null),
       distributions: rules.distributions,
+      products: rules.products,
       hardwareVirtualization: hardwareVirtualizationByArch(rules.cpuFlags),
     };
     const targetsFile: TargetsFile = { targets };

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { KNOWLEDGE_FORMAT, type KnowledgeFile } from './knowledge-file.js';
 import type { Approach } from './approaches.js';
 import type { DistributionRules } from './distributions.js';
+import type { Product } from './products.js';
 import type { Arch } from '../arch.js';
 import type { Feature, HardwareVirtualization } from './types.js';
 
@@ -20,6 +21,8 @@ export interface KnowledgeBase {
   hardwareVirtualization: ReadonlyMap<Arch, HardwareVirtualization>;
   /** kernel.org release dates (YYYY-MM-DD) by release name, where known. */
   releaseDates: ReadonlyMap<string, string>;
+  /** Hosted hypervisors (VirtualBox, VMware Workstation) by id: the kernels their releases support. */
+  products: ReadonlyMap<string, Product>;
 }
 
 export function knowledgeBaseOf(
@@ -29,8 +32,10 @@ export function knowledgeBaseOf(
   distributions: DistributionRules[] = [],
   hardwareVirtualization: Partial<Record<Arch, HardwareVirtualization>> = {},
   releaseDates: ReadonlyArray<string | null> = [],
+  products: Product[] = [],
 ): KnowledgeBase {
   return {
+    products: new Map(products.map((product) => [product.id, product])),
     releaseDates: new Map(releases.flatMap((name, index) => (releaseDates[index] ? [[name, releaseDates[index]!] as [string, string]] : []))),
     hardwareVirtualization: new Map(Object.entries(hardwareVirtualization) as Array<[Arch, HardwareVirtualization]>),
     features,
@@ -57,5 +62,5 @@ export function loadKnowledgeBase(packageRoot: string): KnowledgeBase {
   if (file?.format !== KNOWLEDGE_FORMAT || !Array.isArray(file.features)) {
     throw new UserError(`${path} was written by another version of virt-advisor; run "npm run build"`);
   }
-  return knowledgeBaseOf(file.features, file.releases, file.approaches, file.distributions, file.hardwareVirtualization, file.releaseDates);
+  return knowledgeBaseOf(file.features, file.releases, file.approaches, file.distributions, file.hardwareVirtualization, file.releaseDates, file.products);
 }

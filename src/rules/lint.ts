@@ -6,6 +6,7 @@ import type { LintCheck, RuleSources } from './load.js';
 import type { CpuRequirement, Feature } from './types.js';
 import type { RuleProblem } from './validate.js';
 import { distributionsAreSound } from './distributions-lint.js';
+import { productsAreSound } from './products-lint.js';
 
 // Checks across the knowledge base that a schema cannot express. Each check is a small function of
 // the rule sources that returns its problems; lintRules runs them all.
@@ -171,6 +172,7 @@ export const ALL_CHECKS: LintCheck[] = [
   parentsExistAndAreOlder,
   neverMergedHasNoSupport,
   distributionsAreSound,
+  productsAreSound,
 ];
 
 export function lintRules(rules: RuleSources, checks: LintCheck[] = ALL_CHECKS): RuleProblem[] {

@@ -4,7 +4,8 @@ import type { Approach } from './approaches.js';
 import type { Target } from './targets.js';
 import type { CpuFlagCatalog, Feature, ReleaseList } from './types.js';
 import type { DistributionRules } from './distributions.js';
-import { validateApproach, validateDistribution, validateFeature, validateTarget, type RuleProblem } from './validate.js';
+import type { Product } from './products.js';
+import { validateApproach, validateDistribution, validateFeature, validateProduct, validateTarget, type RuleProblem } from './validate.js';
 
 /** Everything in rules/: the features and the vocabularies they are checked against. */
 /** One check of the rules as a whole: the problems it finds (none when they are sound). */
@@ -14,6 +15,8 @@ export interface RuleSources {
   features: Feature[];
   approaches: Approach[];
   distributions: DistributionRules[];
+  /** Hosted hypervisors with modules of their own (rules/products). */
+  products: Product[];
   cpuFlags: CpuFlagCatalog;
   releases: ReleaseList;
 }
@@ -31,11 +34,13 @@ export function loadRulesDirectory(dir: string): { rules: RuleSources; problems:
   const features = readEntries<Feature>(dir, 'features', validateFeature, problems);
   const approaches = readEntries<Approach>(dir, 'approaches', validateApproach, problems);
   const distributions = readEntries<DistributionRules>(dir, 'distributions', validateDistribution, problems);
+  const products = readEntries<Product>(dir, 'products', validateProduct, problems);
   return {
     rules: {
       features,
       approaches,
       distributions,
+      products,
       cpuFlags: readJson(join(dir, 'cpu-flags.json')) as CpuFlagCatalog,
       releases: readJson(join(dir, 'releases.json')) as ReleaseList,
     },

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import approachSchema from '../../rules/approach.schema.json' with { type: 'json' };
 import distributionSchema from '../../rules/distribution.schema.json' with { type: 'json' };
+import productSchema from '../../rules/product.schema.json' with { type: 'json' };
 import schema from '../../rules/schema.json' with { type: 'json' };
 import targetSchema from '../../rules/targets.schema.json' with { type: 'json' };
 
@@ -41,6 +42,11 @@ export function validateTarget(file: string, data: unknown): RuleProblem[] {
 /** Checks one distribution file against rules/distribution.schema.json. */
 export function validateDistribution(file: string, data: unknown): RuleProblem[] {
   return problemsOf(file, validator(distributionSchema), data);
+}
+
+/** Checks one hosted-hypervisor file against rules/product.schema.json. */
+export function validateProduct(file: string, data: unknown): RuleProblem[] {
+  return problemsOf(file, validator(productSchema), data);
 }
 
 function problemsOf(file: string, validate: ValidateFunction, data: unknown): RuleProblem[] {

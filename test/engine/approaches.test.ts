@@ -9,7 +9,7 @@ import { parseKernelVersion } from '../../src/version/parse.js';
 
 // The real approaches over the real knowledge base: each approach at the machines that decide it.
 const { rules } = loadRulesDirectory(fileURLToPath(new URL('../../rules', import.meta.url)));
-const knowledge = knowledgeBaseOf(rules.features, [], rules.approaches, [], hardwareVirtualizationByArch(rules.cpuFlags));
+const knowledge = knowledgeBaseOf(rules.features, [], rules.approaches, [], hardwareVirtualizationByArch(rules.cpuFlags), [], rules.products);
 
 interface Case {
   arch: Arch;
@@ -57,6 +57,17 @@ const table: Record<string, Array<[string, Case]>> = {
   uml: [
     ['x86_64 host', { arch: 'x86_64', flags: [], kernel: '6.1', expect: { eligible: true, kernelSatisfied: true } }],
     ['arm64 host', { arch: 'arm64', flags: [], kernel: '6.1', expect: { eligible: false }, reason: /not in mainline Linux on arm64/ }],
+  ],
+  virtualbox: [
+    ['Intel laptop on 6.9, Windows guests', { arch: 'x86_64', flags: ['vmx', 'lm'], kernel: '6.9', guests: ['windows'], expect: { eligible: true, minKernel: null, kernelSatisfied: true }, reason: /Oracle VirtualBox 7\.0\.16 or later \(7\.0\.14 does not\); 7\.1\.0 or later; 7\.2\.0 or later supports kernel 6\.9/ }],
+    ['no VT-x or AMD-V', { arch: 'x86_64', flags: ['lm'], kernel: '6.9', virtual: false, expect: { eligible: false }, reason: /vmx or svm/ }],
+    ['arm64 host', { arch: 'arm64', flags: [], kernel: '6.9', expect: { eligible: false }, reason: /runs on x86_64 Linux hosts only/ }],
+    ['a kernel newer than any release supports, kept', { arch: 'x86_64', flags: ['svm'], kernel: '7.3', keepKernel: true, expect: { eligible: false, kernelSatisfied: false }, reason: /not yet supported as far as known, and the kernel cannot be changed/ }],
+    ['a kernel newer than any release supports, changeable', { arch: 'x86_64', flags: ['svm'], kernel: '7.3', expect: { eligible: true, kernelSatisfied: null }, reason: /kernel 7\.3 is newer than any kernel a Oracle VirtualBox release is known to support \(the newest: 7\.2, from 7\.2\.14\)/ }],
+  ],
+  'vmware-workstation': [
+    ['Intel host on 6.7', { arch: 'x86_64', flags: ['vmx'], kernel: '6.7', expect: { eligible: true, kernelSatisfied: true }, reason: /VMware Workstation 17\.5\.0 or later \(17\.0\.2 does not\) supports kernel 6\.7, as far as community reports/ }],
+    ['Intel host on 6.16', { arch: 'x86_64', flags: ['vmx'], kernel: '6.16', expect: { eligible: true, kernelSatisfied: null }, reason: /no VMware Workstation release is reported to build its modules on kernel 6\.16/ }],
   ],
   'qemu-tcg': [
     ['anything, anywhere', { arch: 'loongarch64', flags: null, kernel: null, guests: ['windows', 'other'], expect: { eligible: true, minKernel: null, maxKernel: null, kernelSatisfied: null } }],

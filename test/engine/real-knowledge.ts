@@ -12,4 +12,5 @@ export const realKnowledge = knowledgeBaseOf(
   rules.distributions,
   hardwareVirtualizationByArch(rules.cpuFlags),
   rules.releases.releases.map((release) => release.date ?? null),
+  rules.products,
 );

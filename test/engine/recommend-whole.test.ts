@@ -691,7 +691,8 @@ const cases: Array<[string, MachineProfile, Wishes, Expected[]]> = [
 
 describe('whole recommendations', () => {
   it.each(cases)('%s', (_title, profile, wish, expected) => {
-    const got = recommend(knowledge, profile, wish).map((candidate) => ({
+    // The hosted hypervisors' answers are whole in recommend-hosted.test.ts; here, the others' order.
+    const got = recommend(knowledge, profile, wish).filter((candidate) => candidate.product === null).map((candidate) => ({
       id: candidate.id,
       eligible: candidate.eligible,
       confirmed: candidate.confirmed,

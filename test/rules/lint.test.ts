@@ -31,6 +31,7 @@ const rules = (...features: Feature[]): RuleSources => ({
   features,
   approaches: [],
   distributions: [],
+  products: [],
   cpuFlags: {
     families: { x86: ['x86_64', 'i386'], s390: ['s390x'] },
     flags: { x86: { vmx: '', svm: '' }, s390: { sie: '' } },

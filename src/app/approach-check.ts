@@ -1,0 +1,70 @@
+import type { CheckedKernel } from './check.js';
+import { productSupport, type ProductAnswer } from '../engine/product.js';
+import type { FeatureVerdict } from '../engine/check.js';
+import type { Approach } from '../rules/approaches.js';
+import type { KnowledgeBase } from '../rules/knowledge.js';
+
+/** One kernel against one approach: whether it has what the approach needs. */
+export interface ApproachVerdict {
+  approach: string;
+  name: string;
+  /** true: it does; false: it does not; null: it cannot be told (a vendor kernel with no record). */
+  supported: boolean | null;
+  /** In words, one line. */
+  text: string;
+  /** For a hosted hypervisor: which of its releases support the kernel. */
+  product: ProductAnswer | null;
+  /** For the others: the kernel features it needs, with their verdicts (of the alternatives, the set that fits best). */
+  features: Array<{ id: string; supported: boolean; status: FeatureVerdict['status']; since: string | null }>;
+}
+
+/**
+ * The answer for an approach: a hosted hypervisor's release table (its modules are built outside
+ * the kernel), or the kernel features the approach needs; of alternatives (kvm-intel, kvm-amd),
+ * the kernel needs one.
+ */
+export function checkApproach(knowledge: KnowledgeBase, approach: Approach, checked: CheckedKernel): ApproachVerdict {
+  const base = { approach: approach.id, name: approach.name };
+  const product = approach.product === undefined ? null : (knowledge.products.get(approach.product) ?? null);
+  if (product) {
+    if (!product.hostArch.includes(checked.arch)) {
+      return { ...base, supported: false, text: `${product.name} runs on ${product.hostArch.join(', ')} Linux hosts only, not ${checked.arch}`, product: null, features: [] };
+    }
+    const answer = productSupport(product, checked.version.release, checked.vendor);
+    const supported = answer.status === 'supported' ? true : answer.status === 'unknown' ? null : false;
+    return { ...base, supported, text: productText(answer), product: answer, features: [] };
+  }
+  const verdictOf = new Map(checked.verdicts.map((verdict) => [verdict.id, verdict]));
+  const fixed = approach.host.features.map((id) => verdictOf.get(id)!);
+  const sets = (approach.host.oneOf ?? [])
+    .map((ids) => ids.map((id) => verdictOf.get(id)!))
+    .filter((set) => set.every((verdict) => verdict.status !== 'never'));
+  const score = (set: FeatureVerdict[]) => (set.every((verdict) => verdict.supported) ? 2 : set.some((verdict) => verdict.status === 'unknown') ? 1 : 0);
+  const chosen = sets.length === 0 ? [] : [...sets].sort((a, b) => score(b) - score(a))[0]!;
+  if (approach.host.oneOf && approach.host.oneOf.length > 0 && sets.length === 0) {
+    return { ...base, supported: false, text: `not in mainline Linux on ${checked.arch}`, product: null, features: [] };
+  }
+  const needed = [...fixed, ...chosen];
+  const features = needed.map(({ id, supported, status, since }) => ({ id, supported, status, since }));
+  if (needed.length === 0) return { ...base, supported: true, text: 'needs no kernel support', product: null, features };
+  const missing = needed.filter((verdict) => !verdict.supported && verdict.status !== 'unknown');
+  const unknown = needed.filter((verdict) => verdict.status === 'unknown');
+  if (missing.length > 0) {
+    const words = missing.map((verdict) => `${verdict.id} (${verdict.status === 'not-yet' ? `from ${verdict.since}` : verdict.status === 'removed' ? `removed in ${verdict.removedIn}` : verdict.status})`);
+    return { ...base, supported: false, text: `lacks ${words.join(', ')}`, product: null, features };
+  }
+  if (unknown.length > 0) {
+    return { ...base, supported: null, text: `cannot tell from the version whether it has ${unknown.map((verdict) => verdict.id).join(', ')} (a vendor kernel: its config tells)`, product: null, features };
+  }
+  return { ...base, supported: true, text: `has what it needs: ${needed.map((verdict) => `${verdict.id}${verdict.since ? ` (since ${verdict.since})` : ''}`).join(', ')}`, product: null, features };
+}
+
+function productText(answer: ProductAnswer): string {
+  if (answer.status !== 'supported') return answer.note!;
+  const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${answer.kernel}`;
+  const branches = answer.branches
+    .filter((branch) => branch.from !== null)
+    .map((branch) => `${branch.from!.version} or later${branch.before ? ` (${branch.before.version} does not)` : ''}`);
+  const weak = answer.minimum!.kernel === null && answer.minimum!.breaksOn !== null ? '; from community reports of its modules (the vendor names no kernels)' : '';
+  return `${branches.join('; ')} supports ${subject}${weak}`;
+}

@@ -1,0 +1,180 @@
+import type { Product, ProductRelease } from '../rules/products.js';
+import { releaseNameKey } from '../version/compare.js';
+import type { VendorKernel } from './vendor.js';
+
+/** One release of a product as an answer names it. */
+export interface ProductStep {
+  branch: string;
+  version: string;
+  date: string | null;
+  /** The kernel this release added support for, if it says one. */
+  kernel: string | null;
+  /** The first kernel its modules are reported not to build on, if reported. */
+  breaksOn: string | null;
+  source: string;
+  evidence: string | null;
+  strength: 'strong' | 'weak';
+}
+
+/** A branch's answer for one kernel: the first release that supports it, and the one before. */
+export interface BranchAnswer {
+  branch: string;
+  /** The first release of the branch that supports it: its changelog (or an earlier one's) names this kernel or a newer one, or its modules are reported to break only on a newer one. */
+  from: ProductStep | null;
+  /** The release just before `from`, which does not, as far as known. */
+  before: ProductStep | null;
+  /** The newest kernel the branch's changelogs name, and the release that added it. */
+  newest: ProductStep | null;
+}
+
+export type ProductStatus =
+  /** a known release supports it */
+  | 'supported'
+  /** newer than any kernel a release is known to support, or every release reported on breaks on it */
+  | 'not-yet-known'
+  /** a vendor kernel with backports, for which no release names support */
+  | 'unknown';
+
+export interface ProductAnswer {
+  id: string;
+  name: string;
+  /** The mainline release asked about. */
+  kernel: string;
+  status: ProductStatus;
+  /** The earliest release that supports it: the first branch that does, at its first release that does. */
+  minimum: ProductStep | null;
+  branches: BranchAnswer[];
+  /** The newest kernel any release's changelog names (null where the vendor names none). */
+  newest: ProductStep | null;
+  /** For a vendor kernel: the vendor release the changelogs were searched for ("Red Hat Enterprise Linux 9.4"). */
+  vendorKernel: string | null;
+  /** Why, in words, when the status needs saying. */
+  note: string | null;
+}
+
+function stepOf(branch: string, release: ProductRelease): ProductStep {
+  return {
+    branch,
+    version: release.version,
+    date: release.date ?? null,
+    kernel: release.kernel ?? null,
+    breaksOn: release.breaksOn ?? null,
+    source: release.source,
+    evidence: release.evidence ?? null,
+    strength: release.strength ?? 'strong',
+  };
+}
+
+/** The newest kernel any release of the product names. */
+export function newestSupported(product: Product): ProductStep | null {
+  let newest: ProductStep | null = null;
+  for (const branch of product.branches) {
+    for (const release of branch.releases) {
+      if (release.kernel !== undefined && (newest === null || releaseNameKey(release.kernel) > releaseNameKey(newest.kernel!))) newest = stepOf(branch.branch, release);
+    }
+  }
+  return newest;
+}
+
+/** The release with the newest breaking point reported: the most a release is known to build against. */
+export function newestReported(product: Product): ProductStep | null {
+  let newest: ProductStep | null = null;
+  for (const branch of product.branches) {
+    for (const release of branch.releases) {
+      if (release.breaksOn !== undefined && (newest === null || releaseNameKey(release.breaksOn) > releaseNameKey(newest.breaksOn!))) newest = stepOf(branch.branch, release);
+    }
+  }
+  return newest;
+}
+
+/** The newest kernel named by releases of earlier branches dated before the branch's first release. */
+function inherited(product: Product, branchIndex: number): ProductStep | null {
+  const start = product.branches[branchIndex]!.releases[0]?.date;
+  if (start === undefined) return null;
+  let best: ProductStep | null = null;
+  for (const branch of product.branches.slice(0, branchIndex)) {
+    for (const release of branch.releases) {
+      if (release.kernel === undefined || release.date === undefined || release.date > start) continue;
+      if (best === null || releaseNameKey(release.kernel) > releaseNameKey(best.kernel!)) best = stepOf(branch.branch, release);
+    }
+  }
+  return best;
+}
+
+/**
+ * Which releases of a product support a kernel. A release supports every kernel up to the newest
+ * its branch's changelogs have named by then (a branch starts with what releases of earlier
+ * branches had named before it came out); where the vendor names no kernels, a release whose
+ * modules are reported to break on kernel B is taken to support those before B, as a weak answer.
+ * A vendor kernel that backports (RHEL, SLES) is matched by its own release where the changelogs
+ * name it, and is otherwise not known: its mainline number says little about what an out-of-tree
+ * module meets there.
+ */
+export function productSupport(product: Product, release: string, vendor: VendorKernel | null = null): ProductAnswer {
+  const key = releaseNameKey(release);
+  const vendorRelease = vendor ? (vendor.rules.releases[vendor.position]?.release ?? null) : null;
+  // A kernel with heavy backports (RHEL, SLES), or of a vendor the changelogs name (Oracle's UEK), is
+  // answered by its own release; others (Debian, Ubuntu) by their mainline number.
+  const named = (id: string) => product.branches.some((branch) => branch.releases.some((entry) => (entry.distributionKernels ?? []).some((kernel) => kernel.distribution === id)));
+  const vendorMatch = vendor !== null && vendorRelease !== null && (vendor.rules.backports === 'heavy' || named(vendor.rules.id));
+  const vendorIndex = (name: string) => vendor!.rules.releases.findIndex((entry) => entry.release === name);
+  const supportsVendor = (entry: ProductRelease) =>
+    (entry.distributionKernels ?? []).some((named) => named.distribution === vendor!.rules.id && vendorIndex(named.release) >= vendor!.position);
+  const branches: BranchAnswer[] = product.branches.map((branch, branchIndex) => {
+    let best: ProductStep | null = inherited(product, branchIndex);
+    // The same for a vendor kernel: named by an earlier branch's release before this branch came out.
+    const start = branch.releases[0]?.date;
+    const vendorInherited =
+      vendorMatch &&
+      start !== undefined &&
+      product.branches.slice(0, branchIndex).some((earlier) => earlier.releases.some((entry) => entry.date !== undefined && entry.date <= start && supportsVendor(entry)));
+    let from: ProductStep | null = null;
+    let before: ProductStep | null = null;
+    branch.releases.forEach((entry, index) => {
+      if (entry.kernel !== undefined && (best === null || releaseNameKey(entry.kernel) > releaseNameKey(best.kernel!))) best = stepOf(branch.branch, entry);
+      if (from !== null) return;
+      const supports = vendorMatch
+        ? vendorInherited || supportsVendor(entry)
+        : (best !== null && releaseNameKey(best.kernel!) >= key) || (entry.breaksOn !== undefined && key < releaseNameKey(entry.breaksOn));
+      if (!supports) return;
+      const byChangelog = !vendorMatch && best !== null && releaseNameKey(best.kernel!) >= key;
+      from = byChangelog && best!.version === entry.version && best!.branch === branch.branch ? best : stepOf(branch.branch, entry);
+      const previous = index > 0 ? branch.releases[index - 1]! : null;
+      // The release before is named as one that does not only where that is known: by the
+      // changelogs, or by a report that its modules break on this kernel or an older one.
+      const previousFails = previous !== null && (vendorMatch || byChangelog || (previous.breaksOn !== undefined && releaseNameKey(previous.breaksOn) <= key));
+      before = previousFails ? stepOf(branch.branch, previous!) : null;
+    });
+    return { branch: branch.branch, from, before, newest: best };
+  });
+  const newest = newestSupported(product);
+  const minimum = branches.find((branch) => branch.from !== null)?.from ?? null;
+  const vendorName = vendorMatch ? `${vendor!.rules.name} ${vendorRelease}` : null;
+  let status: ProductStatus;
+  let note: string | null = null;
+  if (minimum !== null) status = 'supported';
+  else if (vendorMatch) {
+    status = 'unknown';
+    note = `no ${product.name} release names support for ${vendorName}'s kernel, and a vendor kernel with backports is not mainline ${release} to an out-of-tree module: try the newest release`;
+  } else {
+    status = 'not-yet-known';
+    const reported = newestReported(product);
+    note = newest
+      ? `kernel ${release} is newer than any kernel a ${product.name} release is known to support (the newest: ${newest.kernel}, from ${newest.version}): not yet supported as far as known`
+      : reported
+        ? `no ${product.name} release is reported to build its modules on kernel ${release}: the newest reported on, ${reported.version}, fails from kernel ${reported.breaksOn} on (community reports): not supported as far as known`
+        : `no ${product.name} release is known to support a kernel`;
+  }
+  return { id: product.id, name: product.name, kernel: release, status, minimum, branches, newest, vendorKernel: vendorName, note };
+}
+
+/** The answer in one line: "Oracle VirtualBox 7.0.16 or later (7.0.14 does not) supports kernel 6.9". */
+export function productSentence(answer: ProductAnswer): string {
+  if (answer.status !== 'supported') return `${answer.name}: ${answer.note}`;
+  const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${answer.kernel}`;
+  const parts = answer.branches
+    .filter((branch) => branch.from !== null)
+    .map((branch) => `${branch.from!.version} or later${branch.before ? ` (${branch.before.version} does not)` : ''}`);
+  const weak = answer.minimum!.kernel === null && answer.minimum!.breaksOn !== null ? ', as far as community reports of its modules tell (the vendor names no kernels)' : '';
+  return `${answer.name} ${parts.join('; ')} supports ${subject}${weak}`;
+}
