@@ -132,14 +132,16 @@ export const gatesAgreeWithFeatures: TargetLintCheck = ({ targets, features }) =
       const known = (history.get(requirement.symbol) ?? []).filter((entry) => overlaps(entry.arch, requirement.arch));
       if (known.length === 0) continue;
       const where = `requirements[${index}] ${requirement.symbol}`;
-      if (requirement.since && !known.some((entry) => entry.since === requirement.since)) {
+      // A since that names the first release of what the symbol is needed for (sinceFor), or an
+      // until that hands the check over (untilReason), is not the symbol's own history.
+      if (requirement.since && requirement.sinceFor === undefined && !known.some((entry) => entry.since === requirement.since)) {
         problems.push({
           file: fileOf(target),
           message: `${where}: since ${requirement.since} disagrees with ${known.map((entry) => `features/${entry.feature}.json (${entry.since})`).join(', ')}`,
         });
       }
       const ends = known.filter((entry) => entry.until).map((entry) => entry.until);
-      if (requirement.until && ends.length > 0 && !ends.includes(requirement.until)) {
+      if (requirement.until && requirement.untilReason === undefined && ends.length > 0 && !ends.includes(requirement.until)) {
         problems.push({ file: fileOf(target), message: `${where}: until ${requirement.until} disagrees with rules/features (${ends.join(', ')})` });
       }
     }
