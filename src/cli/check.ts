@@ -370,7 +370,7 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
 function approachRecord(checked: CheckedKernel, verdict: ApproachVerdict, at: { line: number; label: string | null } | null): string {
   const { approach, name, supported, text, product, features } = verdict;
   const record = {
-    schemaVersion: SCHEMA_VERSIONS.checkApproach,
+    schemaVersion: SCHEMA_VERSIONS['check-approach'],
     ...(at ? { line: at.line, ...(at.label === null ? {} : { label: at.label }) } : {}),
     input: checked.version.input,
     release: checked.version.release,

@@ -505,7 +505,8 @@ function productReasons(
         : `kernel unknown, and no ${product.name} release is known to support a kernel`,
     });
   } else if (answer.status === 'supported') {
-    reasons.push({ kind: 'for', text: `${productSentence(answer)}, as its changelog says` });
+    const fromReports = answer.minimum!.kernel === null && answer.minimum!.breaksOn !== null;
+    reasons.push({ kind: 'for', text: `${productSentence(answer)}${fromReports ? '' : ', as its changelog says'}` });
     satisfied = true;
   } else if (answer.status === 'not-yet-known' && !wishes.kernelChangeable) {
     against(`${answer.note}, and the kernel cannot be changed`);

@@ -4,7 +4,7 @@
  */
 export const SCHEMA_VERSIONS = {
   check: 2,
-  checkApproach: 1,
+  'check-approach': 1,
   config: 2,
   recommend: 3,
   host: 2,

@@ -43,7 +43,7 @@ describe.each(['bash', 'zsh'] as const)('%s completion', (shell) => {
   it('completes the values of enumerated options', () => {
     expect(complete(shell, ['virt-advisor', 'check', '6.1', '--arch', 'ar'])).toEqual(['arm64', 'arm']);
     expect(complete(shell, ['virt-advisor', 'config', '--for', 'kvm-'])).toEqual(['kvm-guest', 'kvm-host']);
-    expect(complete(shell, ['virt-advisor', 'check', '--require', 'amd-sev-'])).toEqual(['amd-sev-es', 'amd-sev-snp']);
+    expect(complete(shell, ['virt-advisor', 'check', '--require', 'amd-sev-'])).toEqual(['amd-sev-es', 'amd-sev-es-guest', 'amd-sev-guest', 'amd-sev-snp', 'amd-sev-snp-guest']);
     expect(complete(shell, ['virt-advisor', 'recommend', '--guest', 'w'])).toEqual(['windows']);
     expect(complete(shell, ['virt-advisor', 'recommend', '--goal', 'p'])).toEqual(['performance', 'passthrough']);
     expect(complete(shell, ['virt-advisor', 'explain', 'xen-p'])).toEqual(['xen-pvh', 'xen-pvhvm']);

@@ -107,6 +107,14 @@ describe('JSON outputs match schemas/', () => {
     expectValid('report.schema.json', JSON.parse(runCli(['report', dir, '--json']).stdout), 'report');
   });
 
+  it('check --approach records, for a hosted hypervisor, a vendor kernel and a feature approach', () => {
+    const records = jsonLines(runCli(['check', '6.9.0', '5.14.0-427.13.1.el9_4.x86_64', '99.0', '--approach', 'virtualbox', '--json', '--arch', 'x86_64']).stdout);
+    expect(records.map((record) => record.supported)).toEqual([true, true, false]);
+    records.push(...jsonLines(runCli(['check', '2.6.19', '6.1', '--approach', 'kvm', '--json', '--arch', 'x86_64']).stdout));
+    expect(records).toHaveLength(5);
+    for (const record of records) expectValid('check-approach.schema.json', record, `check --approach ${record.input}`);
+  });
+
   it.each(['x86_64', 'i386', 'arm64', 'riscv64'])('timeline on %s', (arch) => {
     expectValid('timeline.schema.json', JSON.parse(runCli(['timeline', '--arch', arch, '--json']).stdout), `timeline ${arch}`);
   });

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expectOneLineError, jsonLines, runCli } from './run.js';
+
+/**
+ * VirtualBox and VMware Workstation through the real binary: check --approach and recommend, with
+ * the expected releases worked out from test/evidence/products.tsv (the vendor's changelog lines),
+ * not from rules/.
+ */
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const evidence = readFileSync(join(REPO, 'test/evidence/products.tsv'), 'utf8')
+  .split('\n')
+  .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('product\t'))
+  .map((line) => {
+    const [product, version, kernel, breaksOn] = line.split('\t') as [string, string, string, string];
+    return { product, version, kernel, breaksOn };
+  });
+const key = (release: string) => release.split('.').reduce((sum, part) => sum * 1000 + Number(part), 0);
+const branchOf = (version: string) => version.split('.').slice(0, 2).join('.');
+
+/** From the evidence alone: the first release of a branch whose changelog (or an earlier one's in it) names the kernel or a newer one. */
+function firstSupporting(branch: string, kernel: string): { from: string; before: string | null } {
+  const rows = evidence.filter((row) => row.product === 'virtualbox' && branchOf(row.version) === branch);
+  let best = 0;
+  for (const [index, row] of rows.entries()) {
+    if (row.kernel) best = Math.max(best, key(row.kernel));
+    if (best >= key(kernel)) return { from: row.version, before: index > 0 ? rows[index - 1]!.version : null };
+  }
+  throw new Error(`no ${branch} release supports ${kernel}`);
+}
+
+const check = (args: string[]) => runCli(['check', ...args, '--arch', 'x86_64']);
+
+describe('check --approach virtualbox', () => {
+  it.each(['6.3', '6.5', '6.9'])('kernel %s: the first 7.0 release whose changelog names it, and the one before', (kernel) => {
+    const result = check([`${kernel}.2`, '--approach', 'virtualbox', '--json']);
+    expect(result.status).toBe(0);
+    const [record] = jsonLines(result.stdout);
+    const expected = firstSupporting('7.0', kernel);
+    expect(record).toMatchObject({ approach: 'virtualbox', supported: true, release: kernel, arch: 'x86_64' });
+    const branch = record.product.branches.find((entry: any) => entry.branch === '7.0');
+    expect([branch.from.version, branch.before?.version ?? null]).toEqual([expected.from, expected.before]);
+    expect(record.product.minimum.version).toBe(expected.from);
+  });
+
+  it('says it in words: "7.0.16 or later (7.0.14 does not)", with the changelog line and its source', () => {
+    const expected = firstSupporting('7.0', '6.9');
+    const result = check(['6.9.0-1-generic', '--approach', 'virtualbox']);
+    expect(result.stdout).toContain(`Oracle VirtualBox: yes: ${expected.from} or later (${expected.before} does not)`);
+    expect(result.stdout).toMatch(new RegExp(`\\n  ${expected.from.replace(/\./g, '\\.')} \\(\\d{4}-\\d\\d-\\d\\d\\): .*6\\.9.*https://`));
+  });
+
+  it('a kernel newer than any release is known to support: not yet supported as far as known, exit 1', () => {
+    const newest = Math.max(...evidence.filter((row) => row.product === 'virtualbox' && row.kernel).map((row) => key(row.kernel)));
+    const beyond = `${Math.floor(newest / 1000) + 1}.0.1`;
+    const result = check([beyond, '--approach', 'virtualbox', '--json']);
+    expect(result.status).toBe(1);
+    const [record] = jsonLines(result.stdout);
+    expect(record.supported).toBe(false);
+    expect(record.product.status).toBe('not-yet-known');
+    expect(record.text).toMatch(/not yet supported as far as known/);
+    expect(result.stderr).toMatch(/not yet supported as far as known/);
+  });
+
+  it('a RHEL kernel is matched by its own release where the changelog names it', () => {
+    const result = check(['5.14.0-427.13.1.el9_4.x86_64', '--approach', 'virtualbox', '--json']);
+    const [record] = jsonLines(result.stdout);
+    expect(record.product.vendorKernel).toBe('Red Hat Enterprise Linux 9.4');
+    expect(record.product.branches.find((entry: any) => entry.branch === '7.0').from.version).toBe('7.0.14');
+  });
+
+  it('a SLES release no changelog names is unknown: exit 1, or 0 with --allow-unknown', () => {
+    const result = check(['6.4.0-150600.21-default', '--approach', 'virtualbox']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/unknown: no Oracle VirtualBox release names support for SUSE Linux Enterprise Server 15 SP6's kernel/);
+    expect(check(['6.4.0-150600.21-default', '--approach', 'virtualbox', '--allow-unknown']).status).toBe(0);
+  });
+
+  it('an arm64 host: no, exit 1', () => {
+    const result = runCli(['check', '6.9.0', '--approach', 'virtualbox', '--arch', 'arm64']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('runs on x86_64 Linux hosts only, not arm64');
+  });
+});
+
+describe('check --approach for the other approaches and VMware', () => {
+  it('kvm: the features it needs, from the version', () => {
+    const old = check(['2.6.19', '--approach', 'kvm']);
+    expect(old.status).toBe(1);
+    expect(old.stdout).toMatch(/KVM with a user-space VMM: no: lacks kvm \(from 2\.6\.20\)/);
+    expect(check(['2.6.20', '--approach', 'kvm']).status).toBe(0);
+  });
+  it('VMware Workstation: from community reports, said as such', () => {
+    // The first 17.x release whose modules are reported to break only on a kernel after 6.4.
+    const row = evidence.find((entry) => entry.product === 'vmware-workstation' && entry.version.startsWith('17.') && entry.breaksOn !== '' && key(entry.breaksOn) > key('6.4'))!;
+    const result = check(['6.4.3', '--approach', 'vmware-workstation']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('community reports');
+    expect(JSON.parse(check(['6.4.3', '--approach', 'vmware-workstation', '--json']).stdout).product.branches[1].from.version).toBe(row.version);
+    const beyond = check(['6.16', '--approach', 'vmware-workstation']);
+    expect(beyond.status).toBe(1);
+    expect(beyond.stdout).toMatch(/no VMware Workstation release is reported to build its modules on kernel 6\.16/);
+  });
+  it.each([
+    [['6.8', '--approach', 'nope'], /unknown approach "nope" \(valid ids: .*virtualbox/],
+    [['6.8', '--approach', 'virtualbox', '--require', 'kvm'], /--approach and --require ask different questions/],
+    [['6.8', '--approach', 'virtualbox', '--format', 'junit'], /--approach answers in text or JSON/],
+  ])('bad use: %j is one line and exit 2', (args, message) => {
+    const result = runCli(['check', ...args]);
+    expect(result.status).toBe(2);
+    expect(expectOneLineError(result.stderr)).toMatch(message);
+  });
+});
+
+describe('recommend on a desktop: a VT-x laptop, Windows guests, simplicity first', () => {
+  const args = ['recommend', '--cpu-flags', 'vmx lm', '--kernel', '6.8.0-45-generic', '--guest', 'windows', '--goal', 'simplicity', '--arch', 'x86_64', '--non-interactive'];
+  it('ranks the hosted hypervisors first, with the release to install and why', () => {
+    const result = runCli([...args, '--json']);
+    expect(result.status).toBe(0);
+    const { candidates } = JSON.parse(result.stdout);
+    expect(candidates.slice(0, 2).map((candidate: any) => [candidate.id, candidate.eligible])).toEqual([
+      ['virtualbox', true],
+      ['vmware-workstation', true],
+    ]);
+    const virtualbox = candidates[0];
+    expect(virtualbox.product.minimum.version).toBe(firstSupporting('7.0', '6.8').from);
+    const reasons = virtualbox.reasons.map((reason: any) => `${reason.kind}: ${reason.text}`);
+    expect(reasons).toEqual(expect.arrayContaining(['for: runs windows guests', 'for: the CPU has vmx', 'for: strong on simplicity']));
+    expect(reasons.join('\n')).toMatch(/caveat: its modules \(vboxdrv, vboxnetflt, vboxnetadp\) are not in mainline/);
+    // KVM stays the answer when performance comes first.
+    const performance = JSON.parse(runCli([...args.map((arg) => (arg === 'simplicity' ? 'performance' : arg)), '--json']).stdout);
+    expect(performance.candidates[0].id).toBe('kvm');
+  });
+  it('names the minimum release for the kernel in the text', () => {
+    const result = runCli(args);
+    expect(result.stdout).toContain('Recommended: Oracle VirtualBox (virtualbox)');
+    expect(result.stdout).toContain(`Oracle VirtualBox for kernel 6.8: ${firstSupporting('7.0', '6.8').from} or later`);
+  });
+  it('its notes say what the changelogs say of KVM beside it (kernel 6.12 takes VT-x when KVM loads)', () => {
+    const result = runCli(['recommend', '--cpu-flags', 'vmx lm', '--kernel', '6.12.1', '--guest', 'windows', '--goal', 'simplicity', '--arch', 'x86_64', '--non-interactive', '--json']);
+    const virtualbox = JSON.parse(result.stdout).candidates.find((candidate: any) => candidate.id === 'virtualbox');
+    expect(virtualbox.notes.join('\n')).toMatch(/kvm\.enable_virt_at_load=0/);
+  });
+});
