@@ -46,7 +46,7 @@ describe.each(['bash', 'zsh'] as const)('%s completion', (shell) => {
     expect(complete(shell, ['virt-advisor', 'check', '--require', 'amd-sev-'])).toEqual(['amd-sev-es', 'amd-sev-es-guest', 'amd-sev-guest', 'amd-sev-snp', 'amd-sev-snp-guest']);
     expect(complete(shell, ['virt-advisor', 'recommend', '--guest', 'w'])).toEqual(['windows']);
     expect(complete(shell, ['virt-advisor', 'recommend', '--goal', 'p'])).toEqual(['performance', 'passthrough']);
-    expect(complete(shell, ['virt-advisor', 'explain', 'xen-p'])).toEqual(['xen-pvh', 'xen-pvhvm']);
+    expect(complete(shell, ['virt-advisor', 'explain', 'xen-p'])).toEqual(['xen-pvh', 'xen-pvh-dom0', 'xen-pvhvm']);
   });
   it("completes an option's values as the command in use takes them", () => {
     expect(complete(shell, ['virt-advisor', 'config', 'x.config', '--format', ''])).toEqual(['text', 'json', 'prometheus', 'junit']);
