@@ -524,8 +524,12 @@ function productReasons(
     if (own.length > 0) reasons.push({ kind: 'for', text: `${own.join(', ')} is loaded` });
     const kvm = loaded.filter((module) => module === 'kvm_intel' || module === 'kvm_amd');
     if (kvm.length > 0) {
-      const facts = product.facts.filter((fact) => fact.topic === 'kvm-coexistence').map((fact) => fact.text);
-      reasons.push({ kind: 'caveat', text: `${kvm.join(', ')} is loaded${facts.length > 0 ? `: ${facts.join(' ')}` : ''}` });
+      // What the vendor's own sources say of KVM beside it (the first strong record), or that nothing was found.
+      const fact = product.facts.find((entry) => entry.topic === 'kvm-coexistence' && entry.strength !== 'weak');
+      reasons.push({
+        kind: 'caveat',
+        text: `${kvm.join(', ')} is loaded: ${fact ? `${fact.text.replace(/\.$/, '')} (${product.name}'s notes say what later releases and kernels change)` : `whether ${product.name} runs beside KVM was not found in any source`}`,
+      });
     }
   }
   return satisfied;

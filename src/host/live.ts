@@ -65,4 +65,22 @@ export function readLoadedModules(reader: RootReader): Fact<ReadonlySet<string>>
 }
 
 /** The loaded modules a virtualization host cares about, in this order. */
-export const VIRTUALIZATION_MODULES = ['kvm', 'kvm_intel', 'kvm_amd', 'vhost', 'vhost_net', 'vhost_vsock', 'tun', 'vfio', 'vfio_pci', 'vfio_iommu_type1', 'kvm_pvm'];
+export const VIRTUALIZATION_MODULES = [
+  'kvm',
+  'kvm_intel',
+  'kvm_amd',
+  'vhost',
+  'vhost_net',
+  'vhost_vsock',
+  'tun',
+  'vfio',
+  'vfio_pci',
+  'vfio_iommu_type1',
+  'kvm_pvm',
+  // The hosted hypervisors' own modules, built outside the kernel.
+  'vboxdrv',
+  'vboxnetflt',
+  'vboxnetadp',
+  'vmmon',
+  'vmnet',
+];

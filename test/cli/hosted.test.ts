@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -142,5 +143,27 @@ describe('recommend on a desktop: a VT-x laptop, Windows guests, simplicity firs
     const result = runCli(['recommend', '--cpu-flags', 'vmx lm', '--kernel', '6.12.1', '--guest', 'windows', '--goal', 'simplicity', '--arch', 'x86_64', '--non-interactive', '--json']);
     const virtualbox = JSON.parse(result.stdout).candidates.find((candidate: any) => candidate.id === 'virtualbox');
     expect(virtualbox.notes.join('\n')).toMatch(/kvm\.enable_virt_at_load=0/);
+  });
+});
+
+describe('recommend --detect on a host with VirtualBox and KVM both loaded', () => {
+  it('reads both from /proc/modules and says what the vendor says of KVM beside it', () => {
+    // The Debian 12 KVM host fixture, with VirtualBox's modules loaded beside kvm_intel.
+    const root = join(mkdtempSync(join(tmpdir(), 'virt-advisor-vbox-')), 'root');
+    cpSync(join(REPO, 'test/fixtures/roots/debian12-kvm-host'), root, { recursive: true });
+    const modules = readFileSync(join(root, 'proc/modules'), 'utf8');
+    writeFileSync(
+      join(root, 'proc/modules'),
+      `vboxnetadp 28672 0 - Live 0x0000000000000000 (OE)\nvboxnetflt 32768 0 - Live 0x0000000000000000 (OE)\nvboxdrv 696320 2 vboxnetadp,vboxnetflt, Live 0x0000000000000000 (OE)\n${modules}`,
+    );
+    const host = JSON.parse(runCli(['host', '--root', root, '--json']).stdout);
+    expect(host.modules.value).toEqual(expect.arrayContaining(['kvm_intel', 'vboxdrv', 'vboxnetflt', 'vboxnetadp']));
+    const result = runCli(['recommend', '--detect', '--root', root, '--guest', 'windows', '--goal', 'simplicity', '--non-interactive', '--json']);
+    const candidates = JSON.parse(result.stdout).candidates;
+    const reasons = (id: string) => candidates.find((candidate: any) => candidate.id === id).reasons.map((reason: any) => `${reason.kind}: ${reason.text}`);
+    expect(reasons('virtualbox')).toEqual(
+      expect.arrayContaining(['for: vboxdrv, vboxnetflt, vboxnetadp is loaded', expect.stringMatching(/^caveat: kvm_intel is loaded: When VT-x is already held by another hypervisor, VMs fail with VERR_VMX_IN_VMX_ROOT_MODE/)]),
+    );
+    expect(reasons('vmware-workstation')).toContain('caveat: kvm_intel is loaded: whether VMware Workstation runs beside KVM was not found in any source');
   });
 });
