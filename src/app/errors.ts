@@ -21,3 +21,9 @@ export function unknownApproach(id: string, knowledge: KnowledgeBase): UserError
   const known = knowledge.approaches.map((approach) => approach.id).sort();
   return new UserError(`unknown approach ${quote(id)}${didYouMean(id, known)} (valid ids: ${known.join(', ')})`);
 }
+
+/** The error for an id `explain` does not know: neither a feature nor a hosted hypervisor. */
+export function unknownExplainable(id: string, knowledge: KnowledgeBase): UserError {
+  const known = [...knowledge.byId.keys(), ...knowledge.products.keys()].sort();
+  return new UserError(`unknown id ${quote(id)}${didYouMean(id, known)} (valid ids: features ${[...knowledge.byId.keys()].sort().join(', ')}; hosted hypervisors ${[...knowledge.products.keys()].join(', ')})`);
+}

@@ -24,6 +24,8 @@ export function choicesOf(set: ChoiceSet, context: CliContext): string[] {
       return knowledgeBase(context).features.map((feature) => feature.id);
     case 'targets':
       return targetIds(context);
+    case 'explainable':
+      return [...knowledgeBase(context).features.map((feature) => feature.id), ...knowledgeBase(context).products.keys()];
     case 'approaches':
       return knowledgeBase(context).approaches.map((approach) => approach.id);
     case 'hostFormats':

@@ -5,7 +5,7 @@
  */
 
 /** Closed sets of values an option takes; resolved from the knowledge base when they come from it. */
-export type ChoiceSet = 'arches' | 'targets' | 'features' | 'approaches' | 'guests' | 'goals' | 'shells' | 'answers' | 'vendors' | 'hostFormats' | 'configFormats' | 'checkFormats' | 'reportFormats';
+export type ChoiceSet = 'arches' | 'targets' | 'features' | 'explainable' | 'approaches' | 'guests' | 'goals' | 'shells' | 'answers' | 'vendors' | 'hostFormats' | 'configFormats' | 'checkFormats' | 'reportFormats';
 
 /** The output formats each command offers besides text (--json is the same as --format json). */
 export const FORMATS = {
@@ -159,13 +159,15 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'explain',
-    summary: 'everything known about one feature, with sources',
-    description: 'Prints one feature: its releases per architecture, CPU flags, Kconfig symbols with their history, notes, and the source of every version.',
-    positionals: [{ name: 'id', usage: '<id>', describe: 'a feature id (see virt-advisor list)', choices: 'features' }],
+    summary: 'everything known about one feature, or a hosted hypervisor, with sources',
+    description:
+      "Prints one feature: its releases per architecture, CPU flags, Kconfig symbols with their history, notes, and the source of every version. For a hosted hypervisor (virtualbox, vmware-workstation): every release, the kernel its changelog adds (or where its modules are reported to break), the vendor kernels it names, and what else to know, each with its source.",
+    positionals: [{ name: 'id', usage: '<id>', describe: 'a feature id (see virt-advisor list), or virtualbox or vmware-workstation', choices: 'explainable' }],
     options: [json('print the rule as JSON')],
     examples: [
       { command: 'virt-advisor explain kvm', meaning: 'KVM on every architecture, with sources' },
       { command: 'virt-advisor explain amd-sev-snp --json', meaning: 'the rule as data' },
+      { command: 'virt-advisor explain virtualbox', meaning: "which VirtualBox release added which kernel, from its changelog" },
     ],
   },
   {

@@ -10,6 +10,7 @@ export const SCHEMA_VERSIONS = {
   host: 2,
   list: 1,
   explain: 2,
+  'explain-product': 1,
   report: 1,
   timeline: 1,
 } as const;

@@ -218,7 +218,8 @@ describe('virt-advisor list and explain', () => {
   it('refuses an unknown id with the list of valid ones', () => {
     const result = runCli(['explain', 'nope']);
     expect(result.status).toBe(2);
-    expect(expectOneLineError(result.stderr)).toMatch(/unknown feature id "nope" \(valid ids: /);
+    expect(expectOneLineError(result.stderr)).toMatch(/unknown id "nope" \(valid ids: features .*kvm.*; hosted hypervisors virtualbox, vmware-workstation\)/);
+    expect(expectOneLineError(runCli(['explain', 'virtualbx']).stderr)).toMatch(/did you mean "virtualbox"/);
   });
 
   it('shows the exit codes in --help', () => {

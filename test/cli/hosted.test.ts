@@ -167,3 +167,19 @@ describe('recommend --detect on a host with VirtualBox and KVM both loaded', () 
     expect(reasons('vmware-workstation')).toContain('caveat: kvm_intel is loaded: whether VMware Workstation runs beside KVM was not found in any source');
   });
 });
+
+describe('explain virtualbox and vmware-workstation', () => {
+  it('every release with what its changelog says of kernels, and the source', () => {
+    const result = runCli(['explain', 'virtualbox', '--no-color']);
+    expect(result.status).toBe(0);
+    const rows = evidence.filter((row) => row.product === 'virtualbox');
+    for (const row of rows) expect(result.stdout).toMatch(new RegExp(`\\n  ${row.version.replace(/\./g, '\\.')}( \\(\\d{4}-\\d\\d-\\d\\d\\))?: ${row.kernel ? `adds kernel ${row.kernel.replace('.', '\\.')}` : ''}`));
+    expect(result.stdout).toMatch(/hardware-virtualization \(from 6\.1\.0\): .*VT-x/);
+  });
+  it('--json is the table as data, with its schema version', () => {
+    const data = JSON.parse(runCli(['explain', 'vmware-workstation', '--json']).stdout);
+    expect(data.schemaVersion).toBe(1);
+    const breaks = data.product.branches.flatMap((branch: any) => branch.releases.filter((release: any) => release.breaksOn).map((release: any) => `${release.version} ${release.breaksOn}`));
+    expect(breaks).toEqual(evidence.filter((row) => row.product === 'vmware-workstation' && row.breaksOn).map((row) => `${row.version} ${row.breaksOn}`));
+  });
+});

@@ -115,6 +115,10 @@ describe('JSON outputs match schemas/', () => {
     for (const record of records) expectValid('check-approach.schema.json', record, `check --approach ${record.input}`);
   });
 
+  it.each(['virtualbox', 'vmware-workstation'])('explain %s --json', (id) => {
+    expectValid('explain-product.schema.json', JSON.parse(runCli(['explain', id, '--json']).stdout), `explain ${id}`);
+  });
+
   it.each(['x86_64', 'i386', 'arm64', 'riscv64'])('timeline on %s', (arch) => {
     expectValid('timeline.schema.json', JSON.parse(runCli(['timeline', '--arch', arch, '--json']).stdout), `timeline ${arch}`);
   });
