@@ -60,7 +60,7 @@ describe('help', () => {
   it('lists the choices of enumerated options', () => {
     const help = runCli(['config', '--help']).stdout;
     expect(help).toMatch(/--for .*\[one of: .*kvm-host.*xen-dom0/);
-    expect(runCli(['check', '--help']).stdout).toMatch(/--require .*\[one of: amd-iommu, .*xen-pvhvm\]/);
+    expect(runCli(['check', '--help']).stdout).toMatch(/--require .*\[one of: acrn-guest, .*xen-pvhvm\]/);
     expect(runCli(['recommend', '--help']).stdout).toMatch(/--guest .*\[one of: linux, windows, bsd, other\]/);
   });
   it('plain -h lists the commands', () => {
