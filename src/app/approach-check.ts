@@ -1,5 +1,5 @@
 import type { CheckedKernel } from './check.js';
-import { productSupport, type ProductAnswer } from '../engine/product.js';
+import { branchWords, fromReports, productSupport, type ProductAnswer } from '../engine/product.js';
 import type { FeatureVerdict } from '../engine/check.js';
 import type { Approach } from '../rules/approaches.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
@@ -36,13 +36,21 @@ export function checkApproach(knowledge: KnowledgeBase, approach: Approach, chec
   }
   const verdictOf = new Map(checked.verdicts.map((verdict) => [verdict.id, verdict]));
   const fixed = approach.host.features.map((id) => verdictOf.get(id)!);
+  // Of the alternatives (kvm-intel or kvm-amd), those the architecture has at all; where it has
+  // none (arm64 has no kvm-intel), the fixed features are what the approach needs, as recommend has it.
   const sets = (approach.host.oneOf ?? [])
     .map((ids) => ids.map((id) => verdictOf.get(id)!))
     .filter((set) => set.every((verdict) => verdict.status !== 'never'));
   const score = (set: FeatureVerdict[]) => (set.every((verdict) => verdict.supported) ? 2 : set.some((verdict) => verdict.status === 'unknown') ? 1 : 0);
   const chosen = sets.length === 0 ? [] : [...sets].sort((a, b) => score(b) - score(a))[0]!;
-  if (approach.host.oneOf && approach.host.oneOf.length > 0 && sets.length === 0) {
-    return { ...base, supported: false, text: `not in mainline Linux on ${checked.arch}`, product: null, features: [] };
+  const notHere = fixed.filter((verdict) => verdict.status === 'never' || verdict.status === 'out-of-tree');
+  if (notHere.length > 0) {
+    return { ...base, supported: false, text: `not in mainline Linux on ${checked.arch} (${notHere.map((verdict) => verdict.id).join(', ')})`, product: null, features: [] };
+  }
+  // Guests that cannot run without support of their own (Xen PV) need it to exist on the architecture.
+  const guestsNeed = approach.guestFeaturesRequired ? (approach.guestFeatures.linux ?? []).map((id) => verdictOf.get(id)!).filter((verdict) => verdict.status === 'never') : [];
+  if (guestsNeed.length > 0) {
+    return { ...base, supported: false, text: `Linux guests need ${guestsNeed.map((verdict) => verdict.id).join(', ')}, which mainline does not have on ${checked.arch}`, product: null, features: [] };
   }
   const needed = [...fixed, ...chosen];
   const features = needed.map(({ id, supported, status, since }) => ({ id, supported, status, since }));
@@ -56,15 +64,14 @@ export function checkApproach(knowledge: KnowledgeBase, approach: Approach, chec
   if (unknown.length > 0) {
     return { ...base, supported: null, text: `cannot tell from the version whether it has ${unknown.map((verdict) => verdict.id).join(', ')} (a vendor kernel: its config tells)`, product: null, features };
   }
-  return { ...base, supported: true, text: `has what it needs: ${needed.map((verdict) => `${verdict.id}${verdict.since ? ` (since ${verdict.since})` : ''}`).join(', ')}`, product: null, features };
+  const words = (verdict: FeatureVerdict) =>
+    verdict.status === 'backported' ? `${verdict.id} (backported by the vendor since its ${verdict.vendor?.since}; mainline ${verdict.since})` : `${verdict.id}${verdict.since ? ` (since ${verdict.since})` : ''}`;
+  return { ...base, supported: true, text: `has what it needs: ${needed.map(words).join(', ')}`, product: null, features };
 }
 
 function productText(answer: ProductAnswer): string {
   if (answer.status !== 'supported') return answer.note!;
   const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${answer.kernel}`;
-  const branches = answer.branches
-    .filter((branch) => branch.from !== null)
-    .map((branch) => `${branch.from!.version} or later${branch.before ? ` (${branch.before.version} does not)` : ''}`);
-  const weak = answer.minimum!.kernel === null && answer.minimum!.breaksOn !== null ? '; from community reports of its modules (the vendor names no kernels)' : '';
-  return `${branches.join('; ')} supports ${subject}${weak}`;
+  const branches = answer.branches.filter((branch) => branch.from !== null).map(branchWords);
+  return `${branches.join('; ')} supports ${subject}${fromReports(answer) ? '; from community reports of its modules (the vendor names no kernels)' : ''}`;
 }

@@ -25,5 +25,8 @@ export function unknownApproach(id: string, knowledge: KnowledgeBase): UserError
 /** The error for an id `explain` does not know: neither a feature nor a hosted hypervisor. */
 export function unknownExplainable(id: string, knowledge: KnowledgeBase): UserError {
   const known = [...knowledge.byId.keys(), ...knowledge.products.keys()].sort();
-  return new UserError(`unknown id ${quote(id)}${didYouMean(id, known)} (valid ids: features ${[...knowledge.byId.keys()].sort().join(', ')}; hosted hypervisors ${[...knowledge.products.keys()].join(', ')})`);
+  // A short start of an id ("vmware") is as good a hint as a typo.
+  const starting = known.filter((entry) => id.length >= 3 && entry.startsWith(id.toLowerCase()));
+  const hint = didYouMean(id, known) || (starting.length > 0 ? ` (did you mean ${starting.map((entry) => quote(entry)).join(' or ')}?)` : '');
+  return new UserError(`unknown id ${quote(id)}${hint} (valid ids: features ${[...knowledge.byId.keys()].sort().join(', ')}; hosted hypervisors ${[...knowledge.products.keys()].join(', ')})`);
 }

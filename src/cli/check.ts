@@ -283,18 +283,14 @@ export async function runCheck(args: CheckArgs, context: CliContext): Promise<nu
       gathered.push({ line: at?.line ?? null, label: at?.label ?? null, input: checked.version.input, checked });
       return undefined;
     }
-    if (found.approach) {
-      if (toJson) return out.write(approachRecord(checked, found.approach, at));
-      found.rendered ??= wrapText(approachText(checked, found.approach, color), width);
-      return out.write(found.rendered);
-    }
+    if (toJson && found.approach) return out.write(approachRecord(checked, found.approach, at));
     if (toJson) {
       // The version's own part, then the bytes it shares with kernels of its release.
       found.parts ??= toJson.parts(checked);
       const head = out.write(toJson.start + (at ? placeJson(at) : '') + found.parts.head);
       return out.writeBytes(found.parts.tail) ?? head;
     }
-    found.rendered ??= wrapText(formatCheckText(knowledge, checked, color, releases), width);
+    found.rendered ??= wrapText(found.approach ? approachText(checked, found.approach, color) : formatCheckText(knowledge, checked, color, releases), width);
     // With labels, the answers are grouped under each label as it comes (sort the input by label
     // to have each once).
     let heading = '';

@@ -6,7 +6,7 @@ import { releaseKey, releaseNameKey } from '../version/compare.js';
 import type { KernelVersion } from '../version/parse.js';
 import { compileChecker, type FeatureVerdict, type VersionChecker } from './check.js';
 import { vendorKernelOf, type VendorKernel } from './vendor.js';
-import { newestSupported, productSentence, productSupport, type ProductAnswer } from './product.js';
+import { fromReports, productSentence, productSupport, productUnknownKernel, type ProductAnswer } from './product.js';
 import type { Product } from '../rules/products.js';
 
 /** What is known of the machine; null means it could not be told (never a guess). */
@@ -399,7 +399,8 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
     guestNotes,
     notes: [...(approach.notes ?? [])],
     runsGuests: true,
-    product: product ? productAnswer(product, knowledge, machine.kernel) : null,
+    // Not for a host it cannot run on: what its releases support is beside the point there.
+    product: product && (machine.arch === null || product.hostArch.includes(machine.arch)) ? productAnswer(product, knowledge, machine.kernel) : null,
   };
 
   const cannotRun = wishes.guests.filter((guest) => !approach.guests.includes(guest));
@@ -410,9 +411,13 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   if (machine.xen === 'dom0' && approach.host.features.includes('kvm')) {
     against('Xen is running beneath this dom0 and keeps VT-x/AMD-V to itself: KVM needs the machine booted without Xen');
   }
+  if (machine.xen === 'dom0' && product) {
+    against(`Xen is running beneath this dom0 and keeps VT-x/AMD-V to itself: ${product.name} needs the machine booted without Xen`);
+  }
 
   if (arch === null) {
     reasons.push({ kind: 'caveat', text: 'architecture unknown: kernel releases cannot be told' });
+    if (product) reasons.push({ kind: 'caveat', text: `${product.name} runs on ${product.hostArch.join(', ')} Linux hosts only` });
     return { ...base, eligible, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null, reasons, kconfig: [] };
   }
 
@@ -435,9 +440,17 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   }
 
   let kernelSatisfied: boolean | null = null;
+  let kvmBeside = false;
   const kernel = machine.kernel;
-  if (product) {
-    kernelSatisfied = productReasons(product, base.product!, kernel, machine, wishes, reasons, against);
+  if (product && base.product) {
+    const outcome = productReasons(product, base.product, kernel, machine, wishes, reasons, against);
+    kernelSatisfied = outcome.satisfied;
+    // KVM in use here holds VT-x: the hosted hypervisor needs it unloaded (or a release and kernel
+    // that share it), so it is not confirmed, and ranks below an equal approach.
+    if (outcome.kvmBeside) {
+      kvmBeside = true;
+      base.score -= 1;
+    }
   } else if (missing.length === 0 && kernel && needsKernelSupport) {
     kernelSatisfied = kernelReasons(knowledge, features, { min, max }, arch, kernel, wishes, reasons, against);
   } else if (missing.length === 0 && kernel) {
@@ -461,7 +474,7 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   // Eligible on the strength of what is known, not only for want of evidence against it.
   // A kernel that can be changed is no obstacle once it is known what it lacks (or that any will do).
   const kernelOk = !needsKernelSupport || kernelSatisfied === true || (wishes.kernelChangeable && (kernelSatisfied === false || kernel === null));
-  const confirmed = eligible && knowsMachine(machine) && cpu === 'yes' && kernelOk;
+  const confirmed = eligible && knowsMachine(machine) && cpu === 'yes' && kernelOk && !kvmBeside;
   return {
     ...base,
     eligible,
@@ -478,9 +491,7 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
 
 /** A hosted hypervisor's answer for the kernel given, or for the newest kernel one of its releases supports. */
 function productAnswer(product: Product, knowledge: KnowledgeBase, kernel: KernelVersion | null): ProductAnswer {
-  if (kernel) return productSupport(product, kernel.release, vendorKernelOf(knowledge, kernel));
-  const newest = newestSupported(product);
-  return productSupport(product, newest?.kernel ?? '2.6.0');
+  return kernel ? productSupport(product, kernel.release, vendorKernelOf(knowledge, kernel)) : productUnknownKernel(product);
 }
 
 /**
@@ -495,18 +506,13 @@ function productReasons(
   wishes: Wishes,
   reasons: Reason[],
   against: (text: string) => void,
-): boolean | null {
+): { satisfied: boolean | null; kvmBeside: boolean } {
   let satisfied: boolean | null = null;
+  let kvmBeside = false;
   if (kernel === null) {
-    reasons.push({
-      kind: 'caveat',
-      text: answer.newest
-        ? `kernel unknown: the newest kernel a ${product.name} release is known to support is ${answer.newest.kernel} (${answer.newest.version} or later)`
-        : `kernel unknown, and no ${product.name} release is known to support a kernel`,
-    });
+    reasons.push({ kind: 'caveat', text: answer.note! });
   } else if (answer.status === 'supported') {
-    const fromReports = answer.minimum!.kernel === null && answer.minimum!.breaksOn !== null;
-    reasons.push({ kind: 'for', text: `${productSentence(answer)}${fromReports ? '' : ', as its changelog says'}` });
+    reasons.push({ kind: 'for', text: `${productSentence(answer)}${fromReports(answer) ? '' : ', from its changelogs'}` });
     satisfied = true;
   } else if (answer.status === 'not-yet-known' && !wishes.kernelChangeable) {
     against(`${answer.note}, and the kernel cannot be changed`);
@@ -524,6 +530,7 @@ function productReasons(
     if (own.length > 0) reasons.push({ kind: 'for', text: `${own.join(', ')} is loaded` });
     const kvm = loaded.filter((module) => module === 'kvm_intel' || module === 'kvm_amd');
     if (kvm.length > 0) {
+      kvmBeside = true;
       // What the vendor's own sources say of KVM beside it (the first strong record), or that nothing was found.
       const fact = product.facts.find((entry) => entry.topic === 'kvm-coexistence' && entry.strength !== 'weak');
       reasons.push({
@@ -532,7 +539,7 @@ function productReasons(
       });
     }
   }
-  return satisfied;
+  return { satisfied, kvmBeside };
 }
 
 /** The passthrough goal: the IOMMU the machine shows, and how the approach hands devices over. */

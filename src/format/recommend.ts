@@ -1,3 +1,4 @@
+import { fromReports } from '../engine/product.js';
 import { knowsMachine, type Candidate, type MachineProfile, type ProfileSources, type Reason, type Wishes } from '../engine/recommend.js';
 import { vendorKernelOf } from '../engine/vendor.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
@@ -71,10 +72,11 @@ const MARK: Record<Reason['kind'], (style: Style) => string> = {
 function productLine(candidate: Candidate, profile: MachineProfile): string {
   const answer = candidate.product!;
   const name = answer.name;
-  if (profile.kernel === null) return answer.newest ? `${name}: the newest kernel a release is known to support is ${answer.newest.kernel} (${name} ${answer.newest.version} or later)` : `${name}: no release is known to support a kernel`;
+  if (profile.kernel === null) return `${name}: ${answer.note}`;
   const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${profile.kernel.release}`;
-  if (answer.status !== 'supported') return `${name} for ${subject}: ${answer.status === 'unknown' ? 'unknown' : 'not yet supported as far as known'}`;
-  return `${name} for ${subject}: ${answer.minimum!.version} or later${answer.branches.filter((branch) => branch.from && branch.from !== answer.minimum).map((branch) => `, or ${branch.from!.version} or later in ${branch.branch}`).join('')}`;
+  if (answer.status !== 'supported') return `${name} for ${subject}: ${answer.status === 'unknown' ? 'not known' : 'not yet supported as far as known'}`;
+  const others = answer.branches.filter((branch) => branch.from && branch.from !== answer.minimum).map((branch) => `, or ${branch.from!.version} or later in ${branch.branch}`);
+  return `${name} for ${subject}: ${answer.minimum!.version} or later${others.join('')}${fromReports(answer) ? ' (from community reports of its modules)' : ''}`;
 }
 
 function kernelLine(candidate: Candidate, profile: MachineProfile, arch: string): string {

@@ -165,6 +165,17 @@ describe('recommend --detect on a host with VirtualBox and KVM both loaded', () 
       expect.arrayContaining(['for: vboxdrv, vboxnetflt, vboxnetadp is loaded', expect.stringMatching(/^caveat: kvm_intel is loaded: When VT-x is already held by another hypervisor, VMs fail with VERR_VMX_IN_VMX_ROOT_MODE/)]),
     );
     expect(reasons('vmware-workstation')).toContain('caveat: kvm_intel is loaded: whether VMware Workstation runs beside KVM was not found in any source');
+    // Eligible, but not confirmed while KVM holds VT-x, and below an equal approach.
+    expect(candidates.find((candidate: any) => candidate.id === 'virtualbox')).toMatchObject({ eligible: true, confirmed: false });
+  });
+
+  it('on a Xen dom0, neither can run: Xen keeps VT-x to itself', () => {
+    const result = runCli(['recommend', '--detect', '--root', join(REPO, 'test/fixtures/roots/xen-dom0'), '--guest', 'windows', '--non-interactive', '--json']);
+    for (const id of ['virtualbox', 'vmware-workstation']) {
+      const candidate = JSON.parse(result.stdout).candidates.find((entry: any) => entry.id === id);
+      expect(candidate.eligible).toBe(false);
+      expect(candidate.reasons.map((reason: any) => reason.text).join('\n')).toMatch(/Xen is running beneath this dom0 and keeps VT-x\/AMD-V to itself/);
+    }
   });
 });
 
@@ -181,5 +192,45 @@ describe('explain virtualbox and vmware-workstation', () => {
     expect(data.schemaVersion).toBe(1);
     const breaks = data.product.branches.flatMap((branch: any) => branch.releases.filter((release: any) => release.breaksOn).map((release: any) => `${release.version} ${release.breaksOn}`));
     expect(breaks).toEqual(evidence.filter((row) => row.product === 'vmware-workstation' && row.breaksOn).map((row) => `${row.version} ${row.breaksOn}`));
+  });
+});
+
+describe('what the tables cannot tell is not known, not yes', () => {
+  it.each([
+    ['3.10.0-1160.el7.x86_64', /Red Hat Enterprise Linux 7\.9's kernel \(or a later one of its line\).*not known/],
+    ['2.6.32', /kernel 2\.6\.32 is older than any kernel the Oracle VirtualBox releases here name \(the oldest: 5\.4\): not known/],
+  ])('%s: unknown, exit 1', (version, words) => {
+    const result = check([version, '--approach', 'virtualbox']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/Oracle VirtualBox: unknown: /);
+    expect(result.stdout).toMatch(words);
+  });
+  it('a kernel whose support came with a newer one named: no release is said not to have it', () => {
+    const json = JSON.parse(check(['6.1.0-18-amd64', '--approach', 'virtualbox', '--json']).stdout);
+    expect(json.product.branches.every((branch: any) => branch.before === null)).toBe(true);
+  });
+  it('recommend with no kernel known: the newest kernel supported, and nothing claimed', () => {
+    const { candidates } = JSON.parse(runCli(['recommend', '--cpu-flags', 'vmx lm', '--arch', 'x86_64', '--guest', 'windows', '--non-interactive', '--json']).stdout);
+    const virtualbox = candidates.find((candidate: any) => candidate.id === 'virtualbox');
+    expect(virtualbox.product).toMatchObject({ kernel: null, status: 'unknown', minimum: null });
+    const newest = evidence.filter((row) => row.product === 'virtualbox' && row.kernel).sort((a, b) => key(b.kernel) - key(a.kernel))[0]!;
+    expect(virtualbox.product.note).toBe(`kernel unknown: the newest kernel Oracle VirtualBox releases are known to support is ${newest.kernel} (${newest.version} or later)`);
+  });
+  it('recommend on arm64: no product answer, and the reason', () => {
+    const { candidates } = JSON.parse(runCli(['recommend', '--arch', 'arm64', '--kernel', '6.9.0', '--guest', 'windows', '--non-interactive', '--json']).stdout);
+    const virtualbox = candidates.find((candidate: any) => candidate.id === 'virtualbox');
+    expect(virtualbox.product).toBeNull();
+    expect(virtualbox.eligible).toBe(false);
+    expect(virtualbox.reasons.map((reason: any) => reason.text)).toContain('Oracle VirtualBox runs on x86_64 Linux hosts only');
+  });
+  it('--stdin keeps the labels in text', () => {
+    const result = runCli(['check', '--stdin', '--approach', 'virtualbox', '--arch', 'x86_64'], { input: 'web1\t6.9\nweb2\t6.9\n' });
+    expect(result.stdout).toMatch(/^== web1 ==\n6\.9 \(x86_64\): Oracle VirtualBox: yes: [\s\S]*\n== web2 ==\n6\.9 /);
+  });
+  it('kvm on arm64 needs no kvm-intel or kvm-amd; Xen PV there has no guests', () => {
+    expect(runCli(['check', '6.9', '--approach', 'kvm', '--arch', 'arm64']).stdout).toMatch(/KVM with a user-space VMM: yes: has what it needs: kvm \(since 3\.11\)/);
+    const xen = runCli(['check', '6.9', '--approach', 'xen-pv', '--arch', 'arm64']);
+    expect(xen.status).toBe(1);
+    expect(xen.stdout).toMatch(/no: Linux guests need xen-domu, which mainline does not have on arm64/);
   });
 });

@@ -63,7 +63,7 @@ const table: Record<string, Array<[string, Case]>> = {
     ['no VT-x or AMD-V', { arch: 'x86_64', flags: ['lm'], kernel: '6.9', virtual: false, expect: { eligible: false }, reason: /vmx or svm/ }],
     ['arm64 host', { arch: 'arm64', flags: [], kernel: '6.9', expect: { eligible: false }, reason: /runs on x86_64 Linux hosts only/ }],
     ['a kernel newer than any release supports, kept', { arch: 'x86_64', flags: ['svm'], kernel: '7.3', keepKernel: true, expect: { eligible: false, kernelSatisfied: false }, reason: /not yet supported as far as known, and the kernel cannot be changed/ }],
-    ['a kernel newer than any release supports, changeable', { arch: 'x86_64', flags: ['svm'], kernel: '7.3', expect: { eligible: true, kernelSatisfied: null }, reason: /kernel 7\.3 is newer than any kernel a Oracle VirtualBox release is known to support \(the newest: 7\.2, from 7\.2\.14\)/ }],
+    ['a kernel newer than any release supports, changeable', { arch: 'x86_64', flags: ['svm'], kernel: '7.3', expect: { eligible: true, kernelSatisfied: null }, reason: /kernel 7\.3 is newer than any kernel Oracle VirtualBox releases are known to support \(the newest: 7\.2, from 7\.2\.14\)/ }],
   ],
   'vmware-workstation': [
     ['Intel host on 6.7', { arch: 'x86_64', flags: ['vmx'], kernel: '6.7', expect: { eligible: true, kernelSatisfied: true }, reason: /VMware Workstation 17\.5\.0 or later \(17\.0\.2 does not\) supports kernel 6\.7, as far as community reports/ }],

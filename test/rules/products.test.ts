@@ -31,6 +31,12 @@ describe('rules/products against the evidence', () => {
     expect(withKernel.length).toBeGreaterThanOrEqual(15);
     for (const [, version, kernel, , said] of withKernel) expect(said, `${version}`).toContain(kernel);
   });
+  it('a release whose changelog line is about guests only names no vendor kernel for the host', () => {
+    const guestOnly = rules.products.flatMap((product) =>
+      product.branches.flatMap((branch) => branch.releases.filter((release) => release.distributionKernels && /guest(?: additions)? only|^guest additions:|guest build fix|(?<!and )guest: rhel/i.test(release.evidence ?? '')).map((release) => release.version)),
+    );
+    expect(guestOnly).toEqual([]);
+  });
   it('the knowledge base passes its own lint', () => {
     expect(lintRules(rules, [productsAreSound])).toEqual([]);
   });
