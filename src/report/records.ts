@@ -119,6 +119,8 @@ export function classifyRecord(value: unknown, fileName: string): FleetRecord | 
       input: typeof value.input === 'string' ? value.input : null,
     };
   }
+  // check --approach answers one approach, not every feature: not a record the fleet table reads.
+  if ('approach' in value && 'input' in value && 'supported' in value) return { problem: 'a check --approach record: report reads host --json, config --json and check --json (without --approach)' };
   const kind = 'cpu' in value && 'kernelRelease' in value ? 'host' : 'targets' in value && 'file' in value ? 'config' : 'features' in value && 'input' in value ? 'check' : null;
   if (kind === null) return { problem: 'not a record of host --json, config --json or check --json' };
   const expected = SCHEMA_VERSIONS[kind];

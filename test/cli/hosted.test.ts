@@ -234,3 +234,11 @@ describe('what the tables cannot tell is not known, not yes', () => {
     expect(xen.stdout).toMatch(/no: Linux guests need xen-domu, which mainline does not have on arm64/);
   });
 });
+
+it('report refuses check --approach records by name, not as another version of check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'virt-advisor-approach-report-'));
+  writeFileSync(join(dir, 'web1.json'), runCli(['check', '6.9', '--approach', 'virtualbox', '--json', '--arch', 'x86_64']).stdout);
+  const result = runCli(['report', dir]);
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain('record 1: a check --approach record: report reads host --json, config --json and check --json (without --approach)');
+});
