@@ -1,5 +1,5 @@
 import type { CheckedKernel } from './check.js';
-import { branchWords, fromReports, productSupport, type ProductAnswer } from '../engine/product.js';
+import { productSentence, productSupport, type ProductAnswer } from '../engine/product.js';
 import type { FeatureVerdict } from '../engine/check.js';
 import type { Approach } from '../rules/approaches.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
@@ -32,7 +32,7 @@ export function checkApproach(knowledge: KnowledgeBase, approach: Approach, chec
     }
     const answer = productSupport(product, checked.version.release, checked.vendor);
     const supported = answer.status === 'supported' ? true : answer.status === 'unknown' ? null : false;
-    return { ...base, supported, text: productText(answer), product: answer, features: [] };
+    return { ...base, supported, text: productSentence(answer, false), product: answer, features: [] };
   }
   const verdictOf = new Map(checked.verdicts.map((verdict) => [verdict.id, verdict]));
   const fixed = approach.host.features.map((id) => verdictOf.get(id)!);
@@ -67,11 +67,4 @@ export function checkApproach(knowledge: KnowledgeBase, approach: Approach, chec
   const words = (verdict: FeatureVerdict) =>
     verdict.status === 'backported' ? `${verdict.id} (backported by the vendor since its ${verdict.vendor?.since}; mainline ${verdict.since})` : `${verdict.id}${verdict.since ? ` (since ${verdict.since})` : ''}`;
   return { ...base, supported: true, text: `has what it needs: ${needed.map(words).join(', ')}`, product: null, features };
-}
-
-function productText(answer: ProductAnswer): string {
-  if (answer.status !== 'supported') return answer.note!;
-  const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${answer.kernel}`;
-  const branches = answer.branches.filter((branch) => branch.from !== null).map(branchWords);
-  return `${branches.join('; ')} supports ${subject}${fromReports(answer) ? '; from community reports of its modules (the vendor names no kernels)' : ''}`;
 }

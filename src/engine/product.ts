@@ -65,27 +65,23 @@ function stepOf(branch: string, release: ProductRelease): ProductStep {
   };
 }
 
-/** The newest kernel any release of the product names. */
-export function newestSupported(product: Product): ProductStep | null {
+/** The release naming the newest kernel in the field given: a changelog's kernel, or a reported breaking point. */
+function newestBy(product: Product, field: 'kernel' | 'breaksOn'): ProductStep | null {
   let newest: ProductStep | null = null;
   for (const branch of product.branches) {
     for (const release of branch.releases) {
-      if (release.kernel !== undefined && (newest === null || releaseNameKey(release.kernel) > releaseNameKey(newest.kernel!))) newest = stepOf(branch.branch, release);
+      const kernel = release[field];
+      if (kernel !== undefined && (newest === null || releaseNameKey(kernel) > releaseNameKey(newest[field]!))) newest = stepOf(branch.branch, release);
     }
   }
   return newest;
 }
 
+/** The newest kernel any release of the product names. */
+export const newestSupported = (product: Product) => newestBy(product, 'kernel');
+
 /** The release with the newest breaking point reported: the most a release is known to build against. */
-export function newestReported(product: Product): ProductStep | null {
-  let newest: ProductStep | null = null;
-  for (const branch of product.branches) {
-    for (const release of branch.releases) {
-      if (release.breaksOn !== undefined && (newest === null || releaseNameKey(release.breaksOn) > releaseNameKey(newest.breaksOn!))) newest = stepOf(branch.branch, release);
-    }
-  }
-  return newest;
-}
+export const newestReported = (product: Product) => newestBy(product, 'breaksOn');
 
 /** The newest kernel named by releases of earlier branches dated before the branch's first release. */
 function inherited(product: Product, branchIndex: number): ProductStep | null {
@@ -233,10 +229,13 @@ export function fromReports(answer: ProductAnswer): boolean {
   return answer.minimum !== null && answer.minimum.kernel === null && answer.minimum.breaksOn !== null && answer.vendorKernel === null;
 }
 
-/** The answer in one line: "Oracle VirtualBox 7.0.16 or later (7.0.14 does not); 7.1.0 or later supports kernel 6.9". */
-export function productSentence(answer: ProductAnswer): string {
-  if (answer.status !== 'supported') return `${answer.name}: ${answer.note}`;
+/**
+ * The answer in one line: "Oracle VirtualBox 7.0.16 or later (7.0.14 does not); 7.1.0 or later
+ * supports kernel 6.9" (without the product's name where the line already gives it).
+ */
+export function productSentence(answer: ProductAnswer, named = true): string {
+  if (answer.status !== 'supported') return named ? `${answer.name}: ${answer.note}` : answer.note!;
   const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${answer.kernel}`;
   const parts = answer.branches.filter((branch) => branch.from !== null).map(branchWords);
-  return `${answer.name} ${parts.join('; ')} supports ${subject}${fromReports(answer) ? ', as far as community reports of its modules tell (the vendor names no kernels)' : ''}`;
+  return `${named ? `${answer.name} ` : ''}${parts.join('; ')} supports ${subject}${fromReports(answer) ? ', as far as community reports of its modules tell (the vendor names no kernels)' : ''}`;
 }
