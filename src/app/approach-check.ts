@@ -1,5 +1,5 @@
 import type { CheckedKernel } from './check.js';
-import { productSentence, productSupport, type ProductAnswer } from '../engine/product.js';
+import { hostArchWords, productSentence, productSupport, type ProductAnswer } from '../engine/product.js';
 import type { FeatureVerdict } from '../engine/check.js';
 import type { Approach } from '../rules/approaches.js';
 import type { KnowledgeBase } from '../rules/knowledge.js';
@@ -28,7 +28,7 @@ export function checkApproach(knowledge: KnowledgeBase, approach: Approach, chec
   const product = approach.product === undefined ? null : (knowledge.products.get(approach.product) ?? null);
   if (product) {
     if (!product.hostArch.includes(checked.arch)) {
-      return { ...base, supported: false, text: `${product.name} runs on ${product.hostArch.join(', ')} Linux hosts only, not ${checked.arch}`, product: null, features: [] };
+      return { ...base, supported: false, text: `${hostArchWords(product)}, not ${checked.arch}`, product: null, features: [] };
     }
     const answer = productSupport(product, checked.version.release, checked.vendor);
     const supported = answer.status === 'supported' ? true : answer.status === 'unknown' ? null : false;

@@ -78,10 +78,10 @@ function newestBy(product: Product, field: 'kernel' | 'breaksOn'): ProductStep |
 }
 
 /** The newest kernel any release of the product names. */
-export const newestSupported = (product: Product) => newestBy(product, 'kernel');
+const newestSupported = (product: Product) => newestBy(product, 'kernel');
 
 /** The release with the newest breaking point reported: the most a release is known to build against. */
-export const newestReported = (product: Product) => newestBy(product, 'breaksOn');
+const newestReported = (product: Product) => newestBy(product, 'breaksOn');
 
 /** The newest kernel named by releases of earlier branches dated before the branch's first release. */
 function inherited(product: Product, branchIndex: number): ProductStep | null {
@@ -98,7 +98,7 @@ function inherited(product: Product, branchIndex: number): ProductStep | null {
 }
 
 /** The oldest kernel the product's tables name (a changelog's kernel or a breaking point): below it nothing is known. */
-export function oldestNamed(product: Product): string | null {
+function oldestNamed(product: Product): string | null {
   let oldest: string | null = null;
   for (const branch of product.branches) {
     for (const release of branch.releases) {
@@ -220,7 +220,7 @@ export function productUnknownKernel(product: Product): ProductAnswer {
 }
 
 /** One branch's part of the answer: "7.0.16 or later (7.0.14 does not)", or "7.0.8 or later" where the one before is not known to fail. */
-export function branchWords(branch: BranchAnswer): string {
+function branchWords(branch: BranchAnswer): string {
   return `${branch.from!.version} or later${branch.before ? ` (${branch.before.version} does not)` : ''}`;
 }
 
@@ -238,4 +238,9 @@ export function productSentence(answer: ProductAnswer, named = true): string {
   const subject = answer.vendorKernel ? `${answer.vendorKernel}'s kernel` : `kernel ${answer.kernel}`;
   const parts = answer.branches.filter((branch) => branch.from !== null).map(branchWords);
   return `${named ? `${answer.name} ` : ''}${parts.join('; ')} supports ${subject}${fromReports(answer) ? ', as far as community reports of its modules tell (the vendor names no kernels)' : ''}`;
+}
+
+/** "Oracle VirtualBox runs on x86_64 Linux hosts only": the one reason a host's architecture rules it out. */
+export function hostArchWords(product: Product): string {
+  return `${product.name} runs on ${product.hostArch.join(', ')} Linux hosts only`;
 }

@@ -6,7 +6,7 @@ import { releaseKey, releaseNameKey } from '../version/compare.js';
 import type { KernelVersion } from '../version/parse.js';
 import { compileChecker, type FeatureVerdict, type VersionChecker } from './check.js';
 import { vendorKernelOf, type VendorKernel } from './vendor.js';
-import { fromReports, productSentence, productSupport, productUnknownKernel, type ProductAnswer } from './product.js';
+import { fromReports, hostArchWords, productSentence, productSupport, productUnknownKernel, type ProductAnswer } from './product.js';
 import type { Product } from '../rules/products.js';
 
 /** What is known of the machine; null means it could not be told (never a guess). */
@@ -93,7 +93,8 @@ export interface Candidate {
   score: number;
   /**
    * For a hosted hypervisor (VirtualBox, VMware Workstation): which of its releases support the
-   * kernel given, or the newest kernel one is known to support when none is; null otherwise.
+   * kernel given (with no kernel known, status unknown and the newest kernel supported in its note);
+   * null for the others, and on a host it cannot run on.
    */
   product: ProductAnswer | null;
 }
@@ -208,6 +209,9 @@ function kconfigFor(features: Feature[], arch: Arch, key: number | null): string
   return [...symbols];
 }
 
+/** Mainline KVM's hardware-assisted modules: loaded, they hold VT-x/AMD-V. */
+const KVM_VENDOR_MODULES: ReadonlySet<string> = new Set(['kvm_intel', 'kvm_amd']);
+
 const isX86 = (arch: Arch) => arch === 'x86_64' || arch === 'i386';
 
 /** What the evidence says of a requirement: met, not met, or not known. */
@@ -277,8 +281,7 @@ function cpuReasons(
     reasons.push({ kind: 'caveat', text: `whether the CPU has ${wanted} is unknown: Xen hides it from its dom0 (xl info lists hvm in virt_caps when it is there)` });
     return 'unknown';
   }
-  const mainlineVendorModules = new Set(['kvm', 'kvm_intel', 'kvm_amd']);
-  const otherModules = (machine.kvmModules ?? []).filter((module) => !mainlineVendorModules.has(module));
+  const otherModules = (machine.kvmModules ?? []).filter((module) => module !== 'kvm' && !KVM_VENDOR_MODULES.has(module));
   if (machine.kvmUsable === true && approach.host.features.includes('kvm')) {
     reasons.push({
       kind: 'caveat',
@@ -408,20 +411,17 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   if (cannotRun.length > 0) against(`cannot run ${cannotRun.join(', ')} guests (runs ${approach.guests.join(', ')})`);
   else if (wishes.guests.length > 0) reasons.push({ kind: 'for', text: `runs ${wishes.guests.join(', ')} guests` });
   if (xenHere) reasons.push({ kind: 'for', text: 'Xen is already running, and this is its dom0: it starts guests (xl, libvirt)' });
-  if (machine.xen === 'dom0' && approach.host.features.includes('kvm')) {
-    against('Xen is running beneath this dom0 and keeps VT-x/AMD-V to itself: KVM needs the machine booted without Xen');
-  }
-  if (machine.xen === 'dom0' && product) {
-    against(`Xen is running beneath this dom0 and keeps VT-x/AMD-V to itself: ${product.name} needs the machine booted without Xen`);
-  }
+  // Xen keeps VT-x/AMD-V from its dom0: whatever needs them itself needs the machine booted without Xen.
+  const needsVtx = approach.host.features.includes('kvm') ? 'KVM' : product?.name;
+  if (machine.xen === 'dom0' && needsVtx) against(`Xen is running beneath this dom0 and keeps VT-x/AMD-V to itself: ${needsVtx} needs the machine booted without Xen`);
 
   if (arch === null) {
     reasons.push({ kind: 'caveat', text: 'architecture unknown: kernel releases cannot be told' });
-    if (product) reasons.push({ kind: 'caveat', text: `${product.name} runs on ${product.hostArch.join(', ')} Linux hosts only` });
+    if (product) reasons.push({ kind: 'caveat', text: hostArchWords(product) });
     return { ...base, eligible, confirmed: false, minKernel: null, maxKernel: null, guestMinKernel: null, kernelSatisfied: null, reasons, kconfig: [] };
   }
 
-  if (product && !product.hostArch.includes(arch)) against(`${product.name} runs on ${product.hostArch.join(', ')} Linux hosts only`);
+  if (product && !product.hostArch.includes(arch)) against(hostArchWords(product));
   const chosen = hostFeatures(approach, knowledge, arch, answeredFlags(machine));
   const passthrough = wishes.goals.includes('passthrough') && approach.passthrough ? passthroughFeatures(approach, knowledge, arch, chosen.chosenIndex) : [];
   const features = [...chosen.features, ...passthrough.filter((feature) => !chosen.features.includes(feature))];
@@ -489,7 +489,7 @@ function evaluate(approach: Approach, knowledge: KnowledgeBase, machine: Machine
   };
 }
 
-/** A hosted hypervisor's answer for the kernel given, or for the newest kernel one of its releases supports. */
+/** A hosted hypervisor's answer for the kernel given; with none known, what is known without one. */
 function productAnswer(product: Product, knowledge: KnowledgeBase, kernel: KernelVersion | null): ProductAnswer {
   return kernel ? productSupport(product, kernel.release, vendorKernelOf(knowledge, kernel)) : productUnknownKernel(product);
 }
@@ -528,7 +528,7 @@ function productReasons(
   if (loaded !== null) {
     const own = product.modules.filter((module) => loaded.includes(module));
     if (own.length > 0) reasons.push({ kind: 'for', text: `${own.join(', ')} is loaded` });
-    const kvm = loaded.filter((module) => module === 'kvm_intel' || module === 'kvm_amd');
+    const kvm = loaded.filter((module) => KVM_VENDOR_MODULES.has(module));
     if (kvm.length > 0) {
       kvmBeside = true;
       // What the vendor's own sources say of KVM beside it (the first strong record), or that nothing was found.
@@ -559,7 +559,7 @@ function liveReasons(approach: Approach, machine: MachineProfile, wishes: Wishes
   const loaded = machine.loadedModules ?? null;
   if (approach.host.features.includes('kvm')) {
     if (loaded !== null) {
-      const kvm = loaded.filter((module) => module === 'kvm_intel' || module === 'kvm_amd');
+      const kvm = loaded.filter((module) => KVM_VENDOR_MODULES.has(module));
       if (kvm.length > 0) reasons.push({ kind: 'for', text: `${kvm.join(', ')} is loaded` });
     }
     if (machine.vhostNet === true) reasons.push({ kind: 'for', text: '/dev/vhost-net is there: guest networking can run in the host kernel (vhost-net)' });
